@@ -1,0 +1,282 @@
+/**
+ * Picks the compute backend once per process and says which and why.
+ *
+ * METRICLAB_BACKEND = tensorflow-gpu | tensorflow | wasm | cpu | auto (default).
+ * auto: @tensorflow/tfjs-node-gpu if installed and a CUDA GPU is seen, else @tensorflow/tfjs-node,
+ * else wasm (SIMD), else cpu. The native packages are optional extras (they download libtensorflow
+ * at install time), so they are looked up at run time and never imported statically.
+ *
+ * Selection starts when this module is imported; `await ready()` before the first tensor op.
+ *
+ * @example
+ * import { ready } from 'metriclab';
+ * const info = await ready();
+ * console.log(info.backend, info.reason); // 'wasm', 'auto: no native TensorFlow package installed; ...'
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { registerMissingWasmKernels } from './backend/wasm-kernels';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendRequest = BackendName | 'auto';
+
+export interface NativePackageStatus {
+  /** npm package name. */
+  package: string;
+  /** Resolved path when installed, else null. */
+  path: string | null;
+}
+
+export interface BackendInfo {
+  /** What METRICLAB_BACKEND asked for. */
+  requested: BackendRequest;
+  /** The backend in use. */
+  backend: BackendName;
+  /** The tfjs backend name (tensorflow for both native packages). */
+  tfBackend: string;
+  /** Why this backend was chosen, in words. */
+  reason: string;
+  /** wasm only: SIMD and multithreading support. */
+  simd: boolean | null;
+  threads: boolean | null;
+  /** Whether a CUDA GPU was seen (/dev/nvidia0 or /proc/driver/nvidia). */
+  cudaGpuSeen: boolean;
+  nativePackages: { gpu: NativePackageStatus; cpu: NativePackageStatus };
+  versions: Record<string, string>;
+  /** Kernels this library registered for the backend because tfjs lacks them (wasm). */
+  addedKernels: string[];
+}
+
+/** Thrown when a forced backend cannot be used. */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: BackendName,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+const NATIVE_PACKAGE: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+function resolvePackage(name: string): string | null {
+  try {
+    return require.resolve(name, { paths: [process.cwd(), __dirname] });
+  } catch {
+    return null;
+  }
+}
+
+function cudaGpuSeen(): boolean {
+  return fs.existsSync('/dev/nvidia0') || fs.existsSync('/proc/driver/nvidia/version');
+}
+
+export function parseBackendRequest(value: string | undefined): BackendRequest {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'auto') return 'auto';
+  if ((BACKEND_NAMES as readonly string[]).includes(v)) return v as BackendName;
+  throw new Error(
+    `Error in metriclab backend: METRICLAB_BACKEND must be one of auto, ${BACKEND_NAMES.join(', ')}, but got '${v}'`,
+  );
+}
+
+function packageVersion(name: string): string | null {
+  const main = resolvePackage(`${name}/package.json`);
+  if (!main) return null;
+  try {
+    return (JSON.parse(fs.readFileSync(main, 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+async function tryNative(which: 'tensorflow-gpu' | 'tensorflow'): Promise<void> {
+  const pkg = NATIVE_PACKAGE[which];
+  const resolved = resolvePackage(pkg);
+  if (!resolved) {
+    throw new BackendUnavailableError(
+      which,
+      `Error in metriclab backend: METRICLAB_BACKEND=${which} needs the package ${pkg}, which is not installed. ` +
+        `Install it with: npm install ${pkg}` +
+        (which === 'tensorflow-gpu' ? ' (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1)' : ''),
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(resolved);
+  if (!(await tf.setBackend('tensorflow'))) {
+    throw new BackendUnavailableError(
+      which,
+      `Error in metriclab backend: ${pkg} is installed but its backend failed to start`,
+    );
+  }
+}
+
+async function tryWasm(): Promise<string[]> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
+  }
+  return registerMissingWasmKernels();
+}
+
+async function select(
+  request: BackendRequest,
+): Promise<Omit<BackendInfo, 'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend'>> {
+  const gpuPkg = resolvePackage(NATIVE_PACKAGE['tensorflow-gpu']);
+  const cpuPkg = resolvePackage(NATIVE_PACKAGE.tensorflow);
+  switch (request) {
+    case 'tensorflow-gpu':
+      if (!cudaGpuSeen() && gpuPkg) {
+        throw new BackendUnavailableError(
+          'tensorflow-gpu',
+          'Error in metriclab backend: METRICLAB_BACKEND=tensorflow-gpu but no CUDA GPU is visible (/dev/nvidia0)',
+        );
+      }
+      await tryNative('tensorflow-gpu');
+      return {
+        requested: request,
+        backend: 'tensorflow-gpu',
+        reason: 'forced by METRICLAB_BACKEND=tensorflow-gpu',
+        addedKernels: [],
+      };
+    case 'tensorflow':
+      await tryNative('tensorflow');
+      return {
+        requested: request,
+        backend: 'tensorflow',
+        reason: 'forced by METRICLAB_BACKEND=tensorflow',
+        addedKernels: [],
+      };
+    case 'wasm':
+      return {
+        requested: request,
+        backend: 'wasm',
+        reason: 'forced by METRICLAB_BACKEND=wasm',
+        addedKernels: await tryWasm(),
+      };
+    case 'cpu':
+      await tf.setBackend('cpu');
+      return { requested: request, backend: 'cpu', reason: 'forced by METRICLAB_BACKEND=cpu', addedKernels: [] };
+    case 'auto': {
+      const notes: string[] = [];
+      if (gpuPkg && cudaGpuSeen()) {
+        try {
+          await tryNative('tensorflow-gpu');
+          return {
+            requested: request,
+            backend: 'tensorflow-gpu',
+            reason: 'auto: @tensorflow/tfjs-node-gpu is installed and a CUDA GPU is visible',
+            addedKernels: [],
+          };
+        } catch (e) {
+          notes.push(`tfjs-node-gpu failed to load (${(e as Error).message})`);
+        }
+      } else {
+        notes.push(gpuPkg ? 'tfjs-node-gpu installed but no CUDA GPU visible' : 'tfjs-node-gpu not installed');
+      }
+      if (cpuPkg) {
+        try {
+          await tryNative('tensorflow');
+          return {
+            requested: request,
+            backend: 'tensorflow',
+            reason: `auto: ${notes.join('; ')}; @tensorflow/tfjs-node is installed`,
+            addedKernels: [],
+          };
+        } catch (e) {
+          notes.push(`tfjs-node failed to load (${(e as Error).message})`);
+        }
+      } else {
+        notes.push('tfjs-node not installed');
+      }
+      try {
+        const added = await tryWasm();
+        return {
+          requested: request,
+          backend: 'wasm',
+          reason: `auto: ${notes.join('; ')}; using WebAssembly`,
+          addedKernels: added,
+        };
+      } catch (e) {
+        notes.push(`wasm failed (${(e as Error).message})`);
+      }
+      await tf.setBackend('cpu');
+      return {
+        requested: request,
+        backend: 'cpu',
+        reason: `auto: ${notes.join('; ')}; falling back to the pure-JS cpu backend`,
+        addedKernels: [],
+      };
+    }
+  }
+}
+
+let selection: Promise<BackendInfo> | null = null;
+let selected: BackendInfo | null = null;
+
+/**
+ * Selects the backend named by METRICLAB_BACKEND (once per process) and resolves with what was
+ * chosen and why. Safe to call many times.
+ */
+export function ready(): Promise<BackendInfo> {
+  if (!selection) {
+    selection = (async () => {
+      const request = parseBackendRequest(process.env.METRICLAB_BACKEND);
+      const chosen = await select(request);
+      await tf.ready();
+      const isWasm = chosen.backend === 'wasm';
+      const versions: Record<string, string> = { ...tf.version };
+      for (const pkg of [
+        '@tensorflow/tfjs-backend-wasm',
+        NATIVE_PACKAGE.tensorflow,
+        NATIVE_PACKAGE['tensorflow-gpu'],
+      ]) {
+        const v = packageVersion(pkg);
+        if (v) versions[pkg] = v;
+      }
+      selected = {
+        ...chosen,
+        tfBackend: tf.getBackend(),
+        simd: isWasm ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null,
+        threads: isWasm ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null,
+        cudaGpuSeen: cudaGpuSeen(),
+        nativePackages: {
+          gpu: { package: NATIVE_PACKAGE['tensorflow-gpu'], path: resolvePackage(NATIVE_PACKAGE['tensorflow-gpu']) },
+          cpu: { package: NATIVE_PACKAGE.tensorflow, path: resolvePackage(NATIVE_PACKAGE.tensorflow) },
+        },
+        versions,
+      };
+      return selected;
+    })();
+    // Keep an unobserved failure from crashing the process at import; callers see it on ready().
+    selection.catch(() => undefined);
+  }
+  return selection;
+}
+
+/** The selected backend, or null before `ready()` resolved. */
+export function backendInfo(): BackendInfo | null {
+  return selected;
+}
+
+/**
+ * Switches to another backend in this process (tests run the same checks on wasm and cpu).
+ * Registers the library's extra wasm kernels when needed.
+ */
+export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  if (name === 'wasm') await tryWasm();
+  else await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** Where the package root is (for data/ and notebooks/). */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..');
+
+// Selection starts at import, so the backend is chosen once for the process.
+void ready();
