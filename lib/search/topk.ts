@@ -1,0 +1,88 @@
+/**
+ * Partial selection of the k smallest scores of a row, ties broken by the smaller index.
+ *
+ * A bounded max-heap keyed on (score, index): each candidate is compared with the heap's worst
+ * entry and most are rejected by that one comparison, so a row of n costs about n comparisons
+ * plus k·log k·log(n/k) heap moves instead of an n·log n sort. bench/eval/topk.ts measures it
+ * against tf.topk on wasm.
+ *
+ * @example
+ * const top = new TopK(2);
+ * [0.5, 0.1, 0.1, 0.9].forEach((s, i) => top.push(s, i));
+ * top.sorted(); // { scores: [0.1, 0.1], indices: [1, 2] }
+ */
+export class TopK {
+  readonly scores: Float64Array;
+  readonly indices: Int32Array;
+  size = 0;
+
+  constructor(readonly k: number) {
+    this.scores = new Float64Array(k);
+    this.indices = new Int32Array(k);
+  }
+
+  reset(): void {
+    this.size = 0;
+  }
+
+  /** Offers one candidate (smaller score = better). */
+  push(score: number, index: number): void {
+    const s = this.scores;
+    const ix = this.indices;
+    if (this.size < this.k) {
+      // Sift up: parents hold worse (larger) entries.
+      let c = this.size++;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (score < s[p] || (score === s[p] && index < ix[p])) break;
+        s[c] = s[p];
+        ix[c] = ix[p];
+        c = p;
+      }
+      s[c] = score;
+      ix[c] = index;
+      return;
+    }
+    if (this.k === 0 || score > s[0] || (score === s[0] && index > ix[0])) return;
+    // Replace the root (the worst kept) and sift down.
+    const n = this.size;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= n) break;
+      let w = l;
+      const r = l + 1;
+      if (r < n && (s[r] > s[l] || (s[r] === s[l] && ix[r] > ix[l]))) w = r;
+      if (score > s[w] || (score === s[w] && index > ix[w])) break;
+      s[c] = s[w];
+      ix[c] = ix[w];
+      c = w;
+    }
+    s[c] = score;
+    ix[c] = index;
+  }
+
+  /** Writes the kept entries best-first into the given arrays (length >= size); returns size. */
+  drainSorted(scoresOut: Float64Array | Float32Array, indicesOut: Int32Array, offset = 0): number {
+    const n = this.size;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const s = this.scores;
+    const ix = this.indices;
+    order.sort((a, b) => s[a] - s[b] || ix[a] - ix[b]);
+    for (let i = 0; i < n; i++) {
+      scoresOut[offset + i] = s[order[i]];
+      indicesOut[offset + i] = ix[order[i]];
+    }
+    this.size = 0;
+    return n;
+  }
+
+  /** The kept entries best-first, as new arrays (clears the heap). */
+  sorted(): { scores: Float64Array; indices: Int32Array } {
+    const scores = new Float64Array(this.size);
+    const indices = new Int32Array(this.size);
+    this.drainSorted(scores, indices);
+    return { scores, indices };
+  }
+}
