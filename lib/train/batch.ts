@@ -1,0 +1,72 @@
+/**
+ * Turning a sampler's batch into model input. Two batch forms are accepted: a plain Int32Array
+ * of dataset indices (PK, shuffled batches; a miner may pick tuples from it), and a tuple batch
+ * `{ indices, triplets }` / `{ indices, pairs }` whose tuples are positions in `indices`
+ * (lib/samplers' RandomTripletSampler and RandomPairSampler), handed to the loss as mined.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BatchSampler, MinedIndices, PairIndices, TripletIndices } from '../types';
+import { fail } from '../validate';
+
+/** A batch of tuples: the dataset rows to embed and the tuples as positions among them. */
+export interface TupleBatch {
+  indices: Int32Array;
+  triplets?: TripletIndices;
+  pairs?: PairIndices;
+}
+
+/**
+ * A sampler whose batches are tuples (random triplets or pairs, the no-mining baselines).
+ *
+ * @example
+ * const sampler = new RandomTripletSampler({ labels, tripletsPerBatch: 32, seed: 1 }); // from lib/samplers
+ * await train({ model, loss, sampler, data, epochs: 1 });
+ */
+export interface TupleSampler {
+  readonly name: string;
+  readonly batchesPerEpoch: number;
+  epoch(epochIndex: number): TupleBatch[];
+}
+
+/** What train accepts as a sampler. */
+export type TrainSampler = BatchSampler | TupleSampler;
+
+/** A batch ready for a step: dataset rows and, for tuple batches, the given tuples. */
+export interface ResolvedBatch {
+  indices: Int32Array;
+  tuples?: MinedIndices;
+}
+
+/** Normalises and checks one batch against the dataset size. */
+export function resolveBatch(batch: Int32Array | TupleBatch, n: number, where: string): ResolvedBatch {
+  const indices = batch instanceof Int32Array ? batch : batch?.indices;
+  if (!(indices instanceof Int32Array) || indices.length === 0) {
+    fail('train', 'sampler', 'yield non-empty Int32Array batches or { indices, triplets | pairs }', where);
+  }
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i] < 0 || indices[i] >= n)
+      fail('train', 'sampler', `yield indices in [0, ${n - 1}]`, `${indices[i]} in ${where}`);
+  }
+  if (batch instanceof Int32Array) return { indices };
+  const tuples = batch.triplets ?? batch.pairs;
+  if (!tuples) fail('train', 'sampler', 'give triplets or pairs with each { indices } batch', where);
+  for (const [key, arr] of Object.entries(tuples) as [string, Int32Array][]) {
+    if (arr.some((p) => p < 0 || p >= indices.length)) {
+      fail('train', 'sampler', `give tuple positions in [0, ${indices.length - 1}]`, `${key} out of range in ${where}`);
+    }
+  }
+  return { indices, tuples };
+}
+
+/** The rows of x at `indices`, reshaped to the model's input shape (images ↔ flat rows). */
+export function gatherBatch(x: tf.Tensor, indices: Int32Array, inputShape: number[]): tf.Tensor {
+  return tf.tidy(() => {
+    const rows = tf.gather(x, tf.tensor1d(indices, 'int32'));
+    return rows.reshape([indices.length, ...inputShape]);
+  });
+}
+
+/** Labels of the batch rows. */
+export function batchLabels(labels: Int32Array, indices: Int32Array): Int32Array {
+  return Int32Array.from(indices, (i) => labels[i]);
+}
