@@ -24,3 +24,62 @@ export function dataDirectories(): DataDirectory[] {
   dirs.push({ path: SHIPPED_DATA_DIR, origin: 'shipped', exists: fs.existsSync(SHIPPED_DATA_DIR) });
   return dirs;
 }
+
+/** The two halves of MNIST-style datasets, by their file-name prefix. */
+export type FilePart = 'train' | 't10k';
+
+/** The image and label files of one part of a dataset. */
+export interface PartFiles {
+  images: string;
+  labels: string;
+}
+
+/** Where one dataset was found. */
+export interface DatasetLocation {
+  /** The directory holding the files. */
+  dir: string;
+  origin: DataDirectory['origin'] | 'dataDir option';
+  files: Partial<Record<FilePart, PartFiles>>;
+}
+
+function partFiles(dir: string, part: FilePart): PartFiles | null {
+  const find = (stem: string): string | null => {
+    // Debian and the original site ship .gz; an unpacked copy works too.
+    for (const name of [`${stem}.gz`, stem]) {
+      const p = path.join(dir, name);
+      if (fs.existsSync(p)) return p;
+    }
+    return null;
+  };
+  const images = find(`${part}-images-idx3-ubyte`);
+  const labels = find(`${part}-labels-idx1-ubyte`);
+  return images && labels ? { images, labels } : null;
+}
+
+/**
+ * Finds the first directory holding every requested part of a dataset: `dataDir` (its
+ * `<name>/` subfolder or itself) when given, else METRICLAB_DATA_DIR/<name>,
+ * /usr/share/datasets/<name>, data/<name>. Returns null when none has them all.
+ *
+ * @example
+ * locateDataset('fashion-mnist', ['train', 't10k'])?.dir; // '/usr/share/datasets/fashion-mnist' on Debian
+ */
+export function locateDataset(name: string, parts: readonly FilePart[], dataDir?: string): DatasetLocation | null {
+  const candidates: { dir: string; origin: DatasetLocation['origin'] }[] = dataDir
+    ? [
+        { dir: path.resolve(dataDir, name), origin: 'dataDir option' },
+        { dir: path.resolve(dataDir), origin: 'dataDir option' },
+      ]
+    : dataDirectories().map((d) => ({ dir: path.join(d.path, name), origin: d.origin }));
+  for (const { dir, origin } of candidates) {
+    const files: DatasetLocation['files'] = {};
+    let complete = true;
+    for (const part of parts) {
+      const found = partFiles(dir, part);
+      if (found) files[part] = found;
+      else complete = false;
+    }
+    if (complete) return { dir, origin, files };
+  }
+  return null;
+}
