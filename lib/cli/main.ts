@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   parity: async () => (await import('./parity.js')).command,
   train: async () => (await import('./train.js')).command,
   run: async () => (await import('./run.js')).command,
+  course: async () => (await import('./course.js')).command,
+  kernel: async () => (await import('./kernel.js')).command,
 };
 
 function usage(summaries: Record<string, string>): string {

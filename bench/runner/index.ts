@@ -1,0 +1,76 @@
+/**
+ * Runner speed: wall time of executing the same tslab notebook with our runner and with
+ * `jupyter nbconvert --to notebook --execute` (Debian), in the same run, and their ratio.
+ * Usage: node --import tsx bench/runner/index.ts [NOTEBOOK] [--repeat N]
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { installKernelSpec } from '../../lib/notebook/kernel-install';
+import { cellTags, readNotebook, writeNotebook } from '../../lib/notebook/nbformat';
+import { runNotebook } from '../../lib/notebook/run-notebook';
+
+const NBCONVERT = '/usr/bin/jupyter-nbconvert';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function benchRunner(notebook: string, repeat: number): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'metriclab-bench-'));
+  // Error cells would make nbclient stop; the comparison is about the happy path.
+  const nb = readNotebook(notebook);
+  nb.cells = nb.cells.filter(
+    (c) => !cellTags(c).includes('raises-exception') && !cellTags(c).includes('skip-execution'),
+  );
+  const input = path.join(tmp, 'bench.ipynb');
+  writeNotebook(input, nb);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const haveNbconvert = fs.existsSync(NBCONVERT);
+  const env = { ...process.env, JUPYTER_PATH: path.join(tmp, 'share', 'jupyter') };
+  installKernelSpec({ prefix: tmp });
+  for (let i = 0; i < repeat; i++) {
+    let t = Date.now();
+    const r = await runNotebook(input, { outputPath: path.join(tmp, 'ours.ipynb') });
+    if (r.error) throw r.error;
+    ours.push((Date.now() - t) / 1000);
+    if (haveNbconvert) {
+      t = Date.now();
+      await promisify(execFile)(
+        '/usr/bin/python3',
+        [NBCONVERT, '--to', 'notebook', '--execute', '--output', path.join(tmp, 'theirs.ipynb'), input],
+        { env, cwd: tmp },
+      );
+      theirs.push((Date.now() - t) / 1000);
+    }
+  }
+  const code = nb.cells.filter((c) => c.cell_type === 'code').length;
+  console.log(`notebook: ${notebook} (${code} code cells), ${repeat} run(s) each, interleaved; median wall time`);
+  console.log(`  metriclab run       ${median(ours).toFixed(2)} s   [${ours.map((x) => x.toFixed(2)).join(', ')}]`);
+  if (haveNbconvert) {
+    console.log(
+      `  nbconvert --execute ${median(theirs).toFixed(2)} s   [${theirs.map((x) => x.toFixed(2)).join(', ')}]`,
+    );
+    console.log(`  ratio nbconvert / metriclab: ${(median(theirs) / median(ours)).toFixed(2)}x`);
+  } else {
+    console.log('  nbconvert: not installed (Debian jupyter-nbconvert), no ratio');
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const r = args.indexOf('--repeat');
+  const repeat = r >= 0 ? Number(args[r + 1]) : 3;
+  const notebook =
+    args.find((a, i) => !a.startsWith('--') && (r < 0 || i !== r + 1)) ??
+    path.join(__dirname, '..', '..', 'test', 'notebook', 'fixtures', 'outputs.ipynb');
+  benchRunner(notebook, repeat).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

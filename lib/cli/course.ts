@@ -1,0 +1,112 @@
+/**
+ * `metriclab course [--profile quick|full] [--jobs N] [--out DIR]`: what `npm start` runs after
+ * the build. Executes notebooks/NN-*.ipynb headless with the `profile` parameter, writes the
+ * executed notebooks to out/notebooks and a static site to out/site, and prints where.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from './main';
+import { PACKAGE_ROOT, ready, type BackendInfo } from '../backend';
+import { writeRunSite } from '../notebook/html';
+import { formatFailure, progressLine } from '../notebook/report';
+import { runNotebooks } from '../notebook/run-many';
+import type { RunResult } from '../notebook/run-notebook';
+
+export type Profile = 'quick' | 'full';
+
+const USAGE = `Usage: metriclab course [--profile quick|full] [--jobs N] [--timeout SECONDS] [--out DIR]
+
+Runs the course notebooks (notebooks/NN-*.ipynb) headless and writes DIR/notebooks/*.ipynb and
+DIR/site/ (index.html + one page per notebook). DIR defaults to ./out. The profile is 'quick'
+unless --profile full is given or the backend is tensorflow-gpu.`;
+
+/** The course notebooks of a folder: NN-name.ipynb, in order. */
+export function courseNotebooks(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d\d-.+\.ipynb$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * The profile to use: the one asked for, else 'full' on a GPU backend, else 'quick'.
+ *
+ * @example
+ * chooseProfile(undefined, 'wasm'); // 'quick'
+ */
+export function chooseProfile(requested: Profile | undefined, backend: BackendInfo['backend'] | null): Profile {
+  if (requested) return requested;
+  return backend === 'tensorflow-gpu' ? 'full' : 'quick';
+}
+
+export interface CourseOptions {
+  profile?: Profile;
+  jobs?: number;
+  timeout?: number;
+  outDir?: string;
+  notebooksDir?: string;
+  log?: (line: string) => void;
+}
+
+/** Runs the course; resolves with the exit code (the worst over the notebooks). */
+export async function runCourse(
+  options: CourseOptions = {},
+): Promise<{ code: number; results: RunResult[]; index: string }> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const outDir = path.resolve(options.outDir ?? 'out');
+  let backend: BackendInfo['backend'] | null = null;
+  if (!options.profile) {
+    try {
+      backend = (await ready()).backend;
+    } catch {
+      // A backend that fails here fails in the notebooks too, with a better message there.
+    }
+  }
+  const profile = chooseProfile(options.profile, backend);
+  const notebooks = courseNotebooks(options.notebooksDir ?? path.join(PACKAGE_ROOT, 'notebooks'));
+  log(
+    `metriclab course: ${notebooks.length} notebook(s), profile '${profile}'` +
+      (backend ? ` (backend ${backend})` : '') +
+      (notebooks.length === 0 ? ' (none found: writing an empty index)' : ''),
+  );
+  const results = await runNotebooks(notebooks, {
+    jobs: options.jobs ?? 1,
+    outDir: path.join(outDir, 'notebooks'),
+    parameters: { profile },
+    timeout: options.timeout ?? 0,
+    onNotebookDone: (r, done, total) => {
+      log(progressLine(r, done, total));
+      if (r.error) log(formatFailure(r, { color: !!process.stdout.isTTY }));
+    },
+  });
+  const index = await writeRunSite(path.join(outDir, 'site'), results, 'metriclab course');
+  log(`Executed notebooks: ${path.join(outDir, 'notebooks')}`);
+  log(`Site: ${index}`);
+  return { code: Math.max(0, ...results.map((r) => r.exitCode)), results, index };
+}
+
+export const command: Command = {
+  summary: 'run the course notebooks headless; write out/notebooks and the site out/site',
+  async run(args: string[]): Promise<number> {
+    if (args.includes('-h') || args.includes('--help')) {
+      console.log(USAGE);
+      return 0;
+    }
+    const opts: CourseOptions = {};
+    for (let i = 0; i < args.length; i++) {
+      const [flag, v] = [args[i], args[i + 1]];
+      if (flag === '--profile' && (v === 'quick' || v === 'full')) opts.profile = v;
+      else if (flag === '--jobs' && Number.isInteger(Number(v)) && Number(v) > 0) opts.jobs = Number(v);
+      else if (flag === '--timeout' && Number(v) > 0) opts.timeout = Number(v);
+      else if (flag === '--out' && v) opts.outDir = v;
+      else {
+        console.error(`metriclab course: bad option '${flag}${v !== undefined ? ` ${v}` : ''}'\n\n${USAGE}`);
+        return 2;
+      }
+      i++;
+    }
+    return (await runCourse(opts)).code;
+  },
+};
