@@ -1,7 +1,100 @@
 /**
- * Kernels the tfjs wasm backend lacks but training needs (gradients of gather, conv...).
- * Filled in by the backend work; returns the names it registered.
+ * Kernels the tfjs wasm backend lacks but training needs: UnsortedSegmentSum (the gradient of
+ * gather), Conv2DBackpropFilter (the filter gradient of conv2d), the depthwise conv gradients,
+ * Einsum and the Ragged* ops. Each is registered for 'wasm' as a bridge to the cpu backend's
+ * kernel (see kernel-bridge.ts): correct by construction, but it copies its inputs and outputs
+ * across the two backends and runs in plain JavaScript. The two on the training hot path have
+ * direct typed-array implementations instead (the cpu ones take seconds per step; see
+ * FAST_WASM_KERNELS), which fall back to the bridge for cases they do not cover. One kernel
+ * wasm does have, MaxPoolGrad, gives wrong gradients in tfjs 4.22 and is replaced
+ * (REPLACED_WASM_KERNELS).
+ *
+ * Called by lib/backend.ts whenever the wasm backend is selected.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * await tf.setBackend('wasm');
+ * registerMissingWasmKernels(); // ['Conv2DBackpropFilter', ..., 'UnsortedSegmentSum']
+ * registerMissingWasmKernels(); // the same list; nothing is registered twice
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bridgeKernel } from './kernel-bridge';
+import { conv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter';
+import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum';
+
+/** Kernels with a direct implementation; each gets the cpu bridge as its fallback. */
+export const FAST_WASM_KERNELS: Readonly<Record<string, (fallback: tf.KernelFunc) => tf.KernelFunc>> = {
+  UnsortedSegmentSum: unsortedSegmentSumKernel,
+  Conv2DBackpropFilter: conv2DBackpropFilterKernel,
+};
+
+/**
+ * wasm kernels that tfjs does register but that give wrong results, replaced the same way
+ * (direct implementation, cpu bridge as fallback). See each file for the defect.
+ */
+export const REPLACED_WASM_KERNELS: Readonly<Record<string, (fallback: tf.KernelFunc) => tf.KernelFunc>> = {
+  MaxPoolGrad: maxPoolGradKernel,
+};
+
+/**
+ * cpu kernels that are not bridged, and why. The complex ones keep their data as a pair of
+ * float tensors inside the cpu backend, which the wasm backend has no dtype for (it has no
+ * Complex kernel either, so no wasm tensor could ever feed them). Draw paints onto a canvas.
+ */
+export const UNBRIDGED_WASM_KERNELS: Readonly<Record<string, string>> = {
+  Complex: 'complex64 has no storage on wasm',
+  ComplexAbs: 'complex64 has no storage on wasm',
+  FFT: 'complex64 has no storage on wasm',
+  IFFT: 'complex64 has no storage on wasm',
+  Real: 'complex64 has no storage on wasm',
+  Imag: 'complex64 has no storage on wasm',
+  Draw: 'needs a browser canvas',
+};
+
+/**
+ * Kernel names registered for `reference` but not for `target`, sorted.
+ *
+ * @example
+ * missingKernels('wasm'); // ['Complex', 'ComplexAbs', 'Conv2DBackpropFilter', ...]
+ */
+export function missingKernels(target: string, reference = 'cpu'): string[] {
+  const have = new Set(tf.getKernelsForBackend(target).map((k) => k.kernelName));
+  return tf
+    .getKernelsForBackend(reference)
+    .map((k) => k.kernelName)
+    .filter((name) => !have.has(name))
+    .sort();
+}
+
+// Module-level so a second call (useBackend('wasm') again) reports what the first one did.
+let registered: string[] | null = null;
+
+/**
+ * Registers a cpu-bridged wasm kernel for every kernel the cpu backend has and wasm lacks
+ * (except UNBRIDGED_WASM_KERNELS), and replaces the broken REPLACED_WASM_KERNELS. Idempotent: returns the names registered by the first call,
+ * every time. Needs '@tensorflow/tfjs-backend-wasm' imported first (its import registers the
+ * native wasm kernels, which must not be shadowed).
  */
 export function registerMissingWasmKernels(): string[] {
-  return [];
+  if (registered) return [...registered];
+  if (tf.getKernelsForBackend('wasm').length === 0) {
+    throw new Error(
+      "Error in registerMissingWasmKernels: import '@tensorflow/tfjs-backend-wasm' first (no wasm kernels are registered)",
+    );
+  }
+  const added = missingKernels('wasm').filter((name) => !(name in UNBRIDGED_WASM_KERNELS));
+  const replaced = Object.keys(REPLACED_WASM_KERNELS);
+  for (const kernelName of replaced) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+  }
+  const names = [...added, ...replaced].sort();
+  for (const kernelName of names) {
+    const bridged = bridgeKernel(kernelName, 'cpu');
+    const direct = FAST_WASM_KERNELS[kernelName] ?? REPLACED_WASM_KERNELS[kernelName];
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: direct ? direct(bridged) : bridged });
+  }
+  registered = names;
+  return [...names];
 }

@@ -2,9 +2,9 @@ import { strict as assert } from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { parseBackendRequest, ready } from '../lib/backend';
+import { parseBackendRequest, ready } from '../../lib/backend';
 
-const BIN = path.resolve(__dirname, '..', 'bin', 'metriclab.js');
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'metriclab.js');
 
 describe('backend selection', () => {
   it('auto picks wasm on this machine (no native packages) and says why', async function () {

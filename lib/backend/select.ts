@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { registerMissingWasmKernels } from './backend/wasm-kernels';
+import { registerMissingWasmKernels } from './wasm-kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -276,7 +276,7 @@ export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
 }
 
 /** Where the package root is (for data/ and notebooks/). */
-export const PACKAGE_ROOT = path.resolve(__dirname, '..');
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 // Selection starts at import, so the backend is chosen once for the process.
 void ready();

@@ -1,0 +1,17 @@
+/**
+ * Backend selection (select.ts) and the library's additions to the tfjs backends: the kernels the wasm backend lacks (or gets
+ * wrong) for training, and the bridge that borrows a kernel from another backend.
+ *
+ * @example
+ * import { registerMissingWasmKernels } from 'metriclab';
+ * registerMissingWasmKernels(); // ['Conv2DBackpropFilter', ..., 'MaxPoolGrad', ..., 'UnsortedSegmentSum']
+ */
+export { bridgeKernel } from './kernel-bridge';
+export {
+  FAST_WASM_KERNELS,
+  missingKernels,
+  registerMissingWasmKernels,
+  REPLACED_WASM_KERNELS,
+  UNBRIDGED_WASM_KERNELS,
+} from './wasm-kernels';
+export * from './select';

@@ -1,0 +1,38 @@
+/**
+ * UnsortedSegmentSum (the gradient of gather) as one pass over the data: out[ids[i]] += x[i].
+ * The cpu reference builds an equality mask per segment (numSegments passes over x, seconds for a
+ * triplet loss's gather); this is O(size of x). float32 only; other dtypes go to `fallback`.
+ *
+ * @example
+ * tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm',
+ *   kernelFunc: unsortedSegmentSumKernel(bridgeKernel('UnsortedSegmentSum')) });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { float32Output } from './io';
+
+export function unsortedSegmentSumKernel(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, attrs } = args;
+    const x = inputs.x;
+    const segmentIds = inputs.segmentIds;
+    const numSegments = Number(attrs?.numSegments);
+    if (!x || !segmentIds || x.dtype !== 'float32') return fallback(args);
+    const backend = args.backend as tf.KernelBackend;
+    const xs = backend.readSync(x.dataId) as Float32Array;
+    const ids = backend.readSync(segmentIds.dataId) as Int32Array;
+    // segmentIds covers the leading dims of x; each id owns a contiguous row of `inner` values.
+    const innerShape = x.shape.slice(segmentIds.shape.length);
+    const inner = innerShape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(numSegments * inner);
+    for (let i = 0; i < ids.length; i++) {
+      const s = ids[i];
+      // Like TensorFlow, ids outside [0, numSegments) contribute nothing.
+      if (s < 0 || s >= numSegments) continue;
+      const o = s * inner;
+      const r = i * inner;
+      for (let j = 0; j < inner; j++) out[o + j] += xs[r + j];
+    }
+    const shape = [numSegments, ...innerShape];
+    return float32Output(backend, out, shape);
+  };
+}
