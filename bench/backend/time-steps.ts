@@ -3,12 +3,12 @@
  * wasm (with the cpu-bridged kernels) and on cpu, to put a number on what the bridge costs.
  * Not a test (tests never assert a time):
  *
- *   node --import tsx test/backend/time-steps.ts [wasm|cpu|both]   (default both)
+ *   node --import tsx bench/backend/time-steps.ts [wasm|cpu|both]   (default both)
  */
 import * as tf from '@tensorflow/tfjs';
 import { ready, useBackend } from '../../lib/backend';
 import { Random } from '../../lib/random';
-import { crossEntropy, mlp, quadrantImages, seededNormal, smallCnn, type TinyModel } from './tiny-models';
+import { crossEntropy, mlp, quadrantImages, seededNormal, smallCnn, type TinyModel } from '../../test/backend/tiny-models';
 
 const REPEATS = 10;
 
