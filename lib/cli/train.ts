@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs, type ParseArgsConfig } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from './main';
 import { ready } from '../backend';
@@ -39,7 +39,8 @@ Options:
                          the other classes are the unseen ones evaluated
   --embedding-dim D      embedding size (default 64)
   --model mlp|cnn        embedder (default mlp)
-  --batch P,K            P classes x K samples per batch (default 5,8)
+  --batch P,K            P classes x K samples per batch (default P = min(5, training
+                         classes), K = 8)
   --lr X                 Adam learning rate (default 0.001)
   --train-limit N        training-split images to load before keeping the training classes (default 10000)
   --test-limit N         test-split images to load before keeping the unseen classes (default 2000)
@@ -77,6 +78,9 @@ interface TrainArgs {
 }
 
 const FN = 'metriclab train';
+/** Default classes per PK batch (capped by the number of training classes). */
+const DEFAULT_P = 5;
+const DEFAULT_K = 8;
 
 function int(arg: string, value: string | undefined, fallback: number, min = 1): number {
   const v = value === undefined ? fallback : Number(value);
@@ -95,33 +99,45 @@ export function parseClasses(spec: string): number[] {
   return out;
 }
 
+/**
+ * The options `metriclab train` accepts (parseArgs config); the help text documents each one.
+ *
+ * @example
+ * Object.keys(TRAIN_OPTIONS); // ['dataset', 'loss', 'miner', ..., 'out']
+ */
+export const TRAIN_OPTIONS = {
+  dataset: { type: 'string' },
+  loss: { type: 'string' },
+  miner: { type: 'string' },
+  epochs: { type: 'string' },
+  'classes-train': { type: 'string' },
+  'embedding-dim': { type: 'string' },
+  model: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  'train-limit': { type: 'string' },
+  'test-limit': { type: 'string' },
+  'eval-every': { type: 'string' },
+  seed: { type: 'string' },
+  progress: { type: 'string' },
+  'no-plots': { type: 'boolean' },
+  out: { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses and checks the command line of `metriclab train` (without running anything).
+ *
+ * @example
+ * parseTrainArgs(['--classes-train', '0-2', '--out', 'runs/x']).p; // 3: P defaults to min(5, classes)
+ */
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dataset: { type: 'string' },
-      loss: { type: 'string' },
-      miner: { type: 'string' },
-      epochs: { type: 'string' },
-      'classes-train': { type: 'string' },
-      'embedding-dim': { type: 'string' },
-      model: { type: 'string' },
-      batch: { type: 'string' },
-      lr: { type: 'string' },
-      'train-limit': { type: 'string' },
-      'test-limit': { type: 'string' },
-      'eval-every': { type: 'string' },
-      seed: { type: 'string' },
-      progress: { type: 'string' },
-      'no-plots': { type: 'boolean' },
-      out: { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: TRAIN_OPTIONS });
   if (!values.out) fail(FN, '--out', 'be given (the output directory)', 'nothing');
-  const batch = (values.batch ?? '5,8').split(',');
-  if (batch.length !== 2) fail(FN, '--batch', 'be P,K (classes per batch, samples per class)', `'${values.batch}'`);
   const classesTrain = parseClasses(values['classes-train'] ?? '0-4');
-  const p = int('--batch P', batch[0], 5);
+  // A PK batch needs P distinct training classes, so the default P shrinks with --classes-train.
+  const batch = values.batch === undefined ? [undefined, undefined] : values.batch.split(',');
+  if (batch.length !== 2) fail(FN, '--batch', 'be P,K (classes per batch, samples per class)', `'${values.batch}'`);
+  const p = int('--batch P', batch[0], Math.min(DEFAULT_P, classesTrain.length));
   if (p > classesTrain.length)
     fail(FN, '--batch P', `be at most the number of training classes (${classesTrain.length})`, p);
   return {
@@ -133,7 +149,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     embeddingDim: int('--embedding-dim', values['embedding-dim'], 64),
     model: checkOneOf(FN, '--model', values.model ?? 'mlp', ['mlp', 'cnn'] as const),
     p,
-    k: int('--batch K', batch[1], 8),
+    k: int('--batch K', batch[1], DEFAULT_K),
     lr: checkNumber(FN, '--lr', Number(values.lr ?? 1e-3), { min: 0, minExclusive: true }),
     trainLimit: int('--train-limit', values['train-limit'], 10000),
     testLimit: int('--test-limit', values['test-limit'], 2000),

@@ -4,17 +4,10 @@
  * over all samples of other classes. An epoch is ceil(N / (3·T)) batches of T triplets, so it
  * embeds about N samples like the other samplers.
  */
-import type { SeedLike } from '../random';
-import type { LabelsLike, TripletIndices } from '../types';
-import {
-  BatchIndexer,
-  checkPairable,
-  ClassIndex,
-  epochLength,
-  epochRandom,
-  positiveInt,
-  samplerLabels,
-} from './common';
+import type { Random } from '../random';
+import type { TripletIndices } from '../types';
+import type { BatchIndexer } from './common';
+import { RandomTupleSampler, type RandomTupleSamplerOptions } from './random-tuple-sampler';
 
 /** One batch of triplets: the distinct dataset `indices` to embed, triplets as positions in it. */
 export interface TripletBatch {
@@ -22,12 +15,8 @@ export interface TripletBatch {
   triplets: TripletIndices;
 }
 
-export interface RandomTripletSamplerOptions {
-  labels: LabelsLike;
+export interface RandomTripletSamplerOptions extends RandomTupleSamplerOptions {
   tripletsPerBatch: number;
-  seed: SeedLike;
-  /** Override the epoch length (default ceil(N / (3 · tripletsPerBatch))). */
-  batchesPerEpoch?: number;
 }
 
 /**
@@ -36,41 +25,26 @@ export interface RandomTripletSamplerOptions {
  * const [{ indices, triplets }] = sampler.epoch(0);
  * // embed images gathered at `indices`, then loss.compute(emb, batchLabels, triplets)
  */
-export class RandomTripletSampler {
+export class RandomTripletSampler extends RandomTupleSampler<TripletBatch> {
   readonly name = 'random-triplets';
-  readonly batchesPerEpoch: number;
-  private readonly index: ClassIndex;
-  private readonly perBatch: number;
-  private readonly seed: SeedLike;
 
   constructor(opts: RandomTripletSamplerOptions) {
-    const fn = 'RandomTripletSampler';
-    const labels = samplerLabels(fn, opts.labels);
-    this.perBatch = positiveInt(fn, 'tripletsPerBatch', opts.tripletsPerBatch);
-    this.index = new ClassIndex(labels);
-    checkPairable(fn, this.index);
-    this.batchesPerEpoch = epochLength(fn, opts.batchesPerEpoch, Math.ceil(labels.length / (3 * this.perBatch)));
-    this.seed = opts.seed;
+    super(opts, {
+      fn: 'RandomTripletSampler',
+      perBatchArg: 'tripletsPerBatch',
+      perBatch: opts.tripletsPerBatch,
+      samplesPerTuple: 3,
+    });
   }
 
-  epoch(epochIndex: number): TripletBatch[] {
-    const rng = epochRandom('RandomTripletSampler.epoch', this.seed, epochIndex);
-    const batches: TripletBatch[] = [];
-    for (let b = 0; b < this.batchesPerEpoch; b++) {
-      const batch = new BatchIndexer();
-      const t = {
-        a: new Int32Array(this.perBatch),
-        p: new Int32Array(this.perBatch),
-        n: new Int32Array(this.perBatch),
-      };
-      for (let i = 0; i < this.perBatch; i++) {
-        const a = rng.choice(this.index.anchors);
-        t.a[i] = batch.add(a);
-        t.p[i] = batch.add(this.index.positive(rng, a));
-        t.n[i] = batch.add(this.index.negative(rng, a));
-      }
-      batches.push({ indices: batch.indices(), triplets: t });
+  protected drawBatch(rng: Random, batch: BatchIndexer): TripletBatch {
+    const t = { a: new Int32Array(this.perBatch), p: new Int32Array(this.perBatch), n: new Int32Array(this.perBatch) };
+    for (let i = 0; i < this.perBatch; i++) {
+      const a = rng.choice(this.index.anchors);
+      t.a[i] = batch.add(a);
+      t.p[i] = batch.add(this.index.positive(rng, a));
+      t.n[i] = batch.add(this.index.negative(rng, a));
     }
-    return batches;
+    return { indices: batch.indices(), triplets: t };
   }
 }
