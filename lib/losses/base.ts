@@ -1,0 +1,139 @@
+/**
+ * The shared half of every loss (pytorch-metric-learning's BaseMetricLossFunction): validate the
+ * inputs once with the loss's name, run the subclass's `computeLoss` inside tf.tidy, reduce each
+ * group of terms, add them, and turn the counts into plain-number stats with one read.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isPairIndices, type LabelsLike, type LossResult, type MetricLoss, type MinedIndices } from '../types';
+import { checkEmbeddings, checkOneOf, fail, labelsToArray } from '../validate';
+import { reduce, type Reduction } from '../reducers';
+
+/** The reductions a loss accepts (its result is a scalar, so not 'none'). */
+export type LossReduction = Exclude<Reduction, 'none'>;
+export const LOSS_REDUCTIONS: readonly LossReduction[] = ['mean', 'meanNonZero', 'sum'];
+
+/** One sub-loss: values with per-entry term weights (null = every entry is one term). */
+export interface TermGroup {
+  values: tf.Tensor;
+  weights: tf.Tensor | null;
+  /** Overrides the loss's reduction (e.g. a formula that fixes it). */
+  reduction?: LossReduction;
+}
+
+/** What a subclass returns: its term groups, plus the distances that entered, for stats. */
+export interface LossParts {
+  groups: TermGroup[];
+  positive?: { values: tf.Tensor; weights: tf.Tensor };
+  negative?: { values: tf.Tensor; weights: tf.Tensor };
+}
+
+/** Validated inputs handed to `computeLoss`. */
+export interface LossInput {
+  embeddings: tf.Tensor2D;
+  labels: Int32Array;
+  n: number;
+  mined?: MinedIndices;
+}
+
+export abstract class BaseMetricLoss implements MetricLoss {
+  protected readonly reduction: LossReduction;
+
+  constructor(
+    readonly name: string,
+    reduction: LossReduction,
+  ) {
+    this.reduction = checkOneOf(name, 'reduction', reduction, LOSS_REDUCTIONS);
+  }
+
+  /** Fills in the loss: term groups in matrix or vector layout. Runs inside tf.tidy. */
+  protected abstract computeLoss(input: LossInput): LossParts;
+
+  trainableWeights(): tf.Variable[] {
+    return [];
+  }
+
+  compute(embeddings: tf.Tensor2D, labels: LabelsLike, mined?: MinedIndices): LossResult {
+    const n = checkEmbeddings(this.name, embeddings);
+    const lab = labelsToArray(this.name, labels, n);
+    if (mined) checkMined(this.name, mined, n);
+    return this.evaluate(embeddings, () => this.computeLoss({ embeddings, labels: lab, n, mined }));
+  }
+
+  /** Runs `parts` in tf.tidy, reduces its groups and reads the stats (for compute-like methods). */
+  protected evaluate(embeddings: tf.Tensor, fill: () => LossParts): LossResult {
+    const { loss, counts } = tf.tidy(() => {
+      const parts = fill();
+      // Starting from 0 * sum(embeddings) keeps the loss connected to the graph with no terms.
+      let total: tf.Tensor = tf.mul(tf.sum(embeddings), 0);
+      let terms: tf.Tensor = tf.scalar(0);
+      let active: tf.Tensor = tf.scalar(0);
+      for (const g of parts.groups) {
+        const r = reduce(g.values, g.weights, g.reduction ?? this.reduction);
+        total = tf.add(total, r.loss);
+        terms = tf.add(terms, r.terms);
+        active = tf.add(active, r.active);
+      }
+      const sums = [parts.positive, parts.negative].flatMap((d) =>
+        d ? [tf.sum(tf.mul(d.values, d.weights)), tf.sum(d.weights)] : [tf.scalar(0), tf.scalar(0)],
+      );
+      return { loss: total as tf.Scalar, counts: tf.stack([terms, active, ...sums]) };
+    });
+    const c = counts.dataSync();
+    counts.dispose();
+    return {
+      loss,
+      stats: {
+        terms: c[0],
+        activeTerms: c[1],
+        fractionActive: c[0] > 0 ? c[1] / c[0] : 0,
+        meanPositiveDistance: c[3] > 0 ? c[2] / c[3] : NaN,
+        meanNegativeDistance: c[5] > 0 ? c[4] / c[5] : NaN,
+      },
+    };
+  }
+}
+
+/** Checks mined indices: equal lengths, integers inside the batch. */
+function checkMined(fn: string, mined: MinedIndices, n: number): void {
+  const groups: [string, Int32Array][] = isPairIndices(mined)
+    ? [
+        ['mined.a1', mined.a1],
+        ['mined.p', mined.p],
+        ['mined.a2', mined.a2],
+        ['mined.n', mined.n],
+      ]
+    : [
+        ['mined.a', mined.a],
+        ['mined.p', mined.p],
+        ['mined.n', mined.n],
+      ];
+  const lengthOf = (k: number): number => groups[k][1].length;
+  if (lengthOf(0) !== lengthOf(1))
+    fail(fn, groups[1][0], `have the length of ${groups[0][0]} (${lengthOf(0)})`, lengthOf(1));
+  if (lengthOf(groups.length - 1) !== lengthOf(groups.length - 2))
+    fail(
+      fn,
+      groups[groups.length - 1][0],
+      `have the length of ${groups[groups.length - 2][0]}`,
+      lengthOf(groups.length - 1),
+    );
+  for (const [arg, idx] of groups) {
+    for (let k = 0; k < idx.length; k++) {
+      if (!(idx[k] >= 0 && idx[k] < n)) fail(fn, arg, `hold indices in [0, ${n})`, `${idx[k]} at position ${k}`);
+    }
+  }
+}
+
+/**
+ * Checks that labels are class indices in [0, numClasses) (proxy and classifier losses).
+ *
+ * @example
+ * checkClassLabels('proxyNCA', labels, 10);
+ */
+export function checkClassLabels(fn: string, labels: Int32Array, numClasses: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] < 0 || labels[i] >= numClasses) {
+      fail(fn, 'labels', `be class indices in [0, ${numClasses})`, `${labels[i]} at index ${i}`);
+    }
+  }
+}

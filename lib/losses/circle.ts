@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { distances } from '../distances';
+import { checkNumber } from '../validate';
+import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { pairMatrix, pairStats } from './masks';
+import { maskedLogSumExp, stopGradient } from './ops';
+
+export interface CircleOptions {
+  /** Relaxation margin m (default 0.25). */
+  m?: number;
+  /** Scale γ (default 256). */
+  gamma?: number;
+  /** Over anchors (default meanNonZero). */
+  reduction?: LossReduction;
+}
+
+class CircleLoss extends BaseMetricLoss {
+  private readonly distance = distances.cosine();
+
+  constructor(
+    private readonly m: number,
+    private readonly gamma: number,
+    reduction: LossReduction,
+  ) {
+    super('circle', reduction);
+  }
+
+  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+    const m = this.m;
+    // The weights α_p, α_n are constants in the paper's gradient analysis: no gradient through them.
+    const alphaP = stopGradient(mat, (s) => tf.relu(tf.sub(1 + m, s)));
+    const alphaN = stopGradient(mat, (s) => tf.relu(tf.add(s, m)));
+    const logitP = tf.mul(tf.mul(alphaP, tf.sub(mat, 1 - m)), -this.gamma);
+    const logitN = tf.mul(tf.mul(alphaN, tf.sub(mat, m)), this.gamma);
+    const lse = tf.add(maskedLogSumExp(logitN, neg, 1), maskedLogSumExp(logitP, pos, 1));
+    // An anchor without a positive or without a negative has no circle term.
+    const hasBoth = tf.logicalAnd(tf.greater(tf.sum(pos, 1, true), 0), tf.greater(tf.sum(neg, 1, true), 0));
+    const values = tf.where(hasBoth, tf.softplus(lse), tf.zerosLike(lse));
+    return {
+      groups: [{ values: tf.reshape(values, [-1]), weights: null }],
+      ...pairStats(mat, pos, neg),
+    };
+  }
+}
+
+/**
+ * Circle loss (Sun et al. 2020), pair-based, on cosine similarity: per anchor
+ * softplus(logsumexp_n γ α_n (S_n - m) + logsumexp_p -γ α_p (S_p - 1 + m)).
+ *
+ * @example
+ * losses.circle({ m: 0.4, gamma: 80 }).compute(embeddings, labels).loss;
+ */
+export function circle(options: CircleOptions = {}): BaseMetricLoss {
+  const fn = 'circle';
+  const { m = 0.25, gamma = 256, reduction = 'meanNonZero' } = options;
+  checkNumber(fn, 'm', m, { min: 0, max: 1 });
+  checkNumber(fn, 'gamma', gamma, { min: 0, minExclusive: true });
+  return new CircleLoss(m, gamma, reduction);
+}

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LossParts } from './base';
+import { ClassWeightLoss, crossEntropy, type ClassWeightOptions } from './class-weights';
+
+class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
+  readonly bias: tf.Variable;
+
+  constructor(options: ClassWeightOptions) {
+    // Glorot-normal head [D, C]; the bias starts at 0.
+    super(
+      'softmaxCrossEntropy',
+      'mean',
+      options,
+      'dimByClass',
+      Math.sqrt(2 / (options.embeddingSize + options.numClasses)),
+    );
+    this.bias = tf.variable(tf.zeros([options.numClasses]), true);
+  }
+
+  override trainableWeights(): tf.Variable[] {
+    return [this.weights, this.bias];
+  }
+
+  protected classLoss(embeddings: tf.Tensor2D, oneHot: tf.Tensor2D): LossParts {
+    const logits = tf.add(tf.matMul(embeddings, this.weights as tf.Tensor2D), this.bias) as tf.Tensor2D;
+    return { groups: [{ values: crossEntropy(logits, oneHot), weights: null }] };
+  }
+}
+
+/**
+ * The classification baseline: a linear head (owned by the loss, seeded) and softmax
+ * cross-entropy, mean over the batch. Embeddings are used as they are (not normalized).
+ *
+ * @example
+ * const loss = losses.softmaxCrossEntropy({ numClasses: 10, embeddingSize: 64, seed: 1 });
+ * optimizer.minimize(() => loss.compute(model.predict(x), y).loss, false, [...vars, ...loss.trainableWeights()]);
+ */
+export function softmaxCrossEntropy(options: ClassWeightOptions): ClassWeightLoss {
+  return new SoftmaxCrossEntropyLoss(options);
+}

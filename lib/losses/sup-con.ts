@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { distances, type Distance } from '../distances';
+import { checkNumber } from '../validate';
+import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { pairMatrix, pairStats } from './masks';
+import { closeness, maskedLogSumExp } from './ops';
+import type { TemperatureOptions } from './nt-xent';
+
+class SupConLoss extends BaseMetricLoss {
+  constructor(
+    private readonly temperature: number,
+    private readonly distance: Distance,
+    reduction: LossReduction,
+  ) {
+    super('supCon', reduction);
+  }
+
+  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+    const x = tf.div(closeness(this.distance, mat), this.temperature);
+    const logProb = tf.sub(x, maskedLogSumExp(x, tf.add(pos, neg), 1));
+    const posCount = tf.sum(pos, 1);
+    const hasPos = tf.cast(tf.greater(posCount, 0), 'float32');
+    const meanLogProbPos = tf.div(tf.sum(tf.mul(logProb, pos), 1), tf.maximum(posCount, 1));
+    return {
+      groups: [{ values: tf.neg(meanLogProbPos), weights: hasPos }],
+      ...pairStats(mat, pos, neg),
+    };
+  }
+}
+
+/**
+ * Supervised contrastive loss (Khosla et al. 2020): per anchor i,
+ * -(1/|P(i)|) Σ_p log(e^(S_ip/t) / Σ_(k≠i) e^(S_ik/t)); anchors without positives are no term.
+ *
+ * @example
+ * losses.supCon({ temperature: 0.1 }).compute(embeddings, labels).loss;
+ */
+export function supCon(options: TemperatureOptions = {}): BaseMetricLoss {
+  const { temperature = 0.1, distance = distances.cosine(), reduction = 'meanNonZero' } = options;
+  checkNumber('supCon', 'temperature', temperature, { min: 0, minExclusive: true });
+  return new SupConLoss(temperature, distance, reduction);
+}

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { distances, type Distance } from '../distances';
+import type { LossResult } from '../types';
+import { checkEmbeddings, checkNumber, fail } from '../validate';
+import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { negativeMask, positivesByAnchor, toTriplets } from './masks';
+import { pickPairs } from './ops';
+
+export interface TripletMarginOptions {
+  /** Default 0.2 (FaceNet; the course's seed formula). */
+  margin?: number;
+  /** Default: squared euclidean on L2-normalized embeddings (the course default). */
+  distance?: Distance;
+  /** Default 'mean' over all triplets (the course default; pytorch-metric-learning uses meanNonZero). */
+  reduction?: LossReduction;
+  /** Distance swap (Balntas et al. 2016): the negative distance is the closer of d(a,n), d(p,n). */
+  swap?: boolean;
+  /** softplus(violation) instead of relu(violation) (the soft-margin triplet). */
+  smoothLoss?: boolean;
+}
+
+export class TripletMarginLoss extends BaseMetricLoss {
+  constructor(
+    private readonly margin: number,
+    private readonly distance: Distance,
+    private readonly swap: boolean,
+    private readonly smoothLoss: boolean,
+    reduction: LossReduction,
+  ) {
+    super('tripletMargin', reduction);
+  }
+
+  private violation(ap: tf.Tensor, an: tf.Tensor, pn: () => tf.Tensor): tf.Tensor {
+    const neg = this.swap ? this.distance.smallest(an, pn()) : an;
+    const v = tf.add(this.distance.margin(ap, neg), this.margin);
+    return this.smoothLoss ? tf.softplus(v) : tf.relu(v);
+  }
+
+  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
+    const mat = this.distance.pairwise(embeddings);
+    if (mined) {
+      const t = toTriplets(mined);
+      const ap = pickPairs(mat, t.a, t.p);
+      const an = pickPairs(mat, t.a, t.n);
+      const ones = tf.ones(ap.shape);
+      const values = this.violation(ap, an, () => pickPairs(mat, t.p, t.n));
+      return {
+        groups: [{ values, weights: null }],
+        positive: { values: ap, weights: ones },
+        negative: { values: an, weights: ones },
+      };
+    }
+    // Every valid triplet, laid out [N, K, N] (anchor, its k-th positive, candidate negative):
+    // K is the largest positive count, so a PK batch never builds [N, N, N].
+    const n = labels.length;
+    const byAnchor = positivesByAnchor(labels);
+    const k = byAnchor.k;
+    if (k === 0) return { groups: [] }; // no positive pair: no triplet
+    const valid = tf.tensor3d(byAnchor.valid, [n, k, 1]);
+    const neg = negativeMask(labels);
+    const ap = tf.reshape(pickPairs(mat, byAnchor.anchor, byAnchor.index), [n, k, 1]);
+    const an = tf.reshape(mat, [n, 1, n]);
+    const pn = (): tf.Tensor => tf.reshape(tf.gather(mat, tf.tensor1d(byAnchor.index, 'int32')), [n, k, n]);
+    const values = this.violation(ap, an, pn);
+    return {
+      groups: [{ values, weights: tf.mul(valid, tf.reshape(neg, [n, 1, n])) }],
+      positive: { values: ap, weights: valid },
+      negative: { values: mat, weights: neg },
+    };
+  }
+
+  /**
+   * The loss on explicit (anchor, positive, negative) batches of equal shape [T, D], as in the
+   * seed's code: term t is relu(d(a_t, p_t) - d(a_t, n_t) + margin).
+   *
+   * @example
+   * losses.tripletMargin().computeTriplets(anchors, positives, negatives).loss;
+   */
+  computeTriplets(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D): LossResult {
+    const t = checkEmbeddings(this.name, anchor, { arg: 'anchor' });
+    for (const [arg, x] of [
+      ['positive', positive],
+      ['negative', negative],
+    ] as const) {
+      checkEmbeddings(this.name, x, { arg });
+      if (x.shape[0] !== t || x.shape[1] !== anchor.shape[1]) {
+        fail(this.name, arg, `have the shape of anchor [${anchor.shape.join(',')}]`, x);
+      }
+    }
+    return this.evaluate(anchor, () => {
+      const ap = this.distance.paired(anchor, positive);
+      const an = this.distance.paired(anchor, negative);
+      const ones = tf.ones(ap.shape);
+      const values = this.violation(ap, an, () => this.distance.paired(positive, negative));
+      return {
+        groups: [{ values, weights: null }],
+        positive: { values: ap, weights: ones },
+        negative: { values: an, weights: ones },
+      };
+    });
+  }
+}
+
+/**
+ * Triplet margin loss: relu(d(a,p) - d(a,n) + margin) over every valid triplet of the batch,
+ * or over mined triplets (`compute(e, labels, mined)`), or explicit batches (`computeTriplets`).
+ * Defaults are the course's: squared L2 on normalized embeddings, margin 0.2, mean over triplets.
+ *
+ * @example
+ * const loss = losses.tripletMargin({ margin: 0.2 });
+ * const { loss: value, stats } = loss.compute(embeddings, labels);
+ * // pytorch-metric-learning's defaults instead:
+ * losses.tripletMargin({ margin: 0.05, distance: distances.euclidean(), reduction: 'meanNonZero' });
+ */
+export function tripletMargin(options: TripletMarginOptions = {}): TripletMarginLoss {
+  const fn = 'tripletMargin';
+  const {
+    margin = 0.2,
+    distance = distances.euclidean({ squared: true, normalize: true }),
+    reduction = 'mean',
+    swap = false,
+    smoothLoss = false,
+  } = options;
+  checkNumber(fn, 'margin', margin, { min: 0 });
+  return new TripletMarginLoss(margin, distance, swap, smoothLoss, reduction);
+}

@@ -1,0 +1,78 @@
+import { distances } from '../distances';
+import { toRandom, type Random, type SeedLike } from '../random';
+import type { MinerResult } from '../types';
+import { checkNumber } from '../validate';
+import { BaseMiner, countTriplets, TripletList, type MinerInput } from './base';
+
+export interface DistanceWeightedOptions {
+  /** Distances below are raised to it, to tame the weights' variance (default 0.5). */
+  cutoff?: number;
+  /** Negatives at or beyond it would give zero loss and are never drawn (default 1.4). */
+  nonzeroLossCutoff?: number;
+  /** Seed of the negative draws (default 0). */
+  seed?: SeedLike;
+}
+
+class DistanceWeightedMiner extends BaseMiner {
+  constructor(
+    private readonly cutoff: number,
+    private readonly nonzeroLossCutoff: number,
+    private readonly rng: Random,
+  ) {
+    super('distanceWeighted', distances.euclidean({ normalize: true }));
+  }
+
+  /** Inverse of the density of distances between points on the unit sphere in `dim` dims, in logs. */
+  private logWeight(d: number, dim: number): number {
+    const x = Math.max(d, this.cutoff);
+    return (2 - dim) * Math.log(x) - ((dim - 3) / 2) * Math.log(Math.max(1 - 0.25 * x * x, 1e-12));
+  }
+
+  protected mineFrom({ mat, labels, n, dim }: MinerInput): MinerResult {
+    const out = new TripletList();
+    const weights = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      let maxLog = -Infinity;
+      for (let q = 0; q < n; q++) {
+        const ok = labels[q] !== labels[a] && mat[a * n + q] < this.nonzeroLossCutoff;
+        weights[q] = ok ? this.logWeight(mat[a * n + q], dim) : -Infinity;
+        maxLog = Math.max(maxLog, weights[q]);
+      }
+      if (maxLog === -Infinity) continue; // no negative with a non-zero loss
+      let total = 0;
+      for (let q = 0; q < n; q++) total += weights[q] = Math.exp(weights[q] - maxLog);
+      for (let p = 0; p < n; p++) {
+        if (p === a || labels[p] !== labels[a]) continue;
+        let r = this.rng.uniform() * total;
+        let pick = -1; // ends on the last candidate if rounding leaves r >= 0
+        for (let q = 0; q < n && r >= 0; q++) {
+          if (weights[q] === 0) continue;
+          pick = q;
+          r -= weights[q];
+        }
+        out.push(a, p, pick);
+      }
+    }
+    return out.result(countTriplets(labels));
+  }
+}
+
+/**
+ * Distance-weighted sampling (Wu et al. 2017): for each positive pair, one negative drawn with
+ * probability ∝ 1/q(d) (q the density of distances on the unit sphere), d clamped at `cutoff`,
+ * negatives beyond `nonzeroLossCutoff` excluded. Euclidean on normalized embeddings; seeded.
+ *
+ * @example
+ * const miner = miners.distanceWeighted({ cutoff: 0.5, nonzeroLossCutoff: 1.4, seed: 7 });
+ * losses.marginLoss().compute(embeddings, labels, miner.mine(embeddings, labels));
+ */
+export function distanceWeighted(options: DistanceWeightedOptions = {}): BaseMiner {
+  const fn = 'distanceWeighted';
+  const cutoff = checkNumber(fn, 'cutoff', options.cutoff ?? 0.5, { min: 0, max: 2 });
+  const nonzero = checkNumber(fn, 'nonzeroLossCutoff', options.nonzeroLossCutoff ?? 1.4, {
+    min: 0,
+    max: 2,
+    minExclusive: true,
+  });
+  return new DistanceWeightedMiner(cutoff, nonzero, toRandom(options.seed ?? 0).fork(fn));
+}

@@ -1,0 +1,67 @@
+import { distances, type Distance } from '../distances';
+import type { MinerResult } from '../types';
+import { checkNumber, checkOneOf } from '../validate';
+import { BaseMiner, countTriplets, TripletList, type MinerInput } from './base';
+
+export const TRIPLET_TYPES = ['all', 'hard', 'semihard', 'easy'] as const;
+export type TripletType = (typeof TRIPLET_TYPES)[number];
+
+export interface TripletMarginMinerOptions {
+  /** Default 0.2. */
+  margin?: number;
+  /** Which triplets, by m = d_an - d_ap: all m <= margin; hard m <= 0; semihard 0 < m <= margin; easy m > margin. */
+  type?: TripletType;
+  distance?: Distance;
+}
+
+/** Whether a triplet with margin m = d_an - d_ap is kept (exhaustive: a new type must be handled). */
+function keeps(type: TripletType, m: number, margin: number): boolean {
+  switch (type) {
+    case 'all':
+      return m <= margin;
+    case 'hard':
+      return m <= 0;
+    case 'semihard':
+      return m > 0 && m <= margin;
+    case 'easy':
+      return m > margin;
+  }
+}
+
+class TripletMarginMiner extends BaseMiner {
+  constructor(
+    private readonly margin: number,
+    private readonly type: TripletType,
+    distance: Distance,
+  ) {
+    super('tripletMargin', distance);
+  }
+
+  protected mineFrom({ mat, labels, n, distance }: MinerInput): MinerResult {
+    const out = new TripletList();
+    for (let a = 0; a < n; a++) {
+      for (let p = 0; p < n; p++) {
+        if (p === a || labels[p] !== labels[a]) continue;
+        for (let q = 0; q < n; q++) {
+          if (labels[q] === labels[a]) continue;
+          if (keeps(this.type, distance.marginOf(mat[a * n + q], mat[a * n + p]), this.margin)) out.push(a, p, q);
+        }
+      }
+    }
+    return out.result(countTriplets(labels));
+  }
+}
+
+/**
+ * Triplet margin mining (pytorch-metric-learning's TripletMarginMiner; 'all' with a margin is
+ * batch-all mining of the triplets that still have a loss). A mistyped `type` throws.
+ *
+ * @example
+ * const mined = miners.tripletMargin({ margin: 0.2, type: 'semihard' }).mine(embeddings, labels);
+ */
+export function tripletMargin(options: TripletMarginMinerOptions = {}): BaseMiner {
+  const fn = 'tripletMarginMiner';
+  const margin = checkNumber(fn, 'margin', options.margin ?? 0.2, { min: 0 });
+  const type = checkOneOf(fn, 'type', options.type ?? 'all', TRIPLET_TYPES);
+  return new TripletMarginMiner(margin, type, options.distance ?? distances.euclidean());
+}

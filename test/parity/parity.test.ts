@@ -1,0 +1,76 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ready } from '../../lib/backend';
+import { runParityFile } from '../../lib/parity';
+import { command } from '../../lib/cli/parity';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'parity.json');
+
+/** Runs the CLI command, capturing what it prints. */
+async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  try {
+    return { code: await command.run(args), out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}
+
+describe('parity with pytorch-metric-learning 2.8.1 (test/fixtures/parity.json)', () => {
+  before(async () => {
+    await ready();
+  });
+
+  it('every loss and miner case passes (loss error <= 1e-4, miner sets equal)', () => {
+    const report = runParityFile(FIXTURE);
+    const mine = report.results.filter((r) => r.kind === 'loss' || r.kind === 'miner');
+    assert.equal(mine.length, 136);
+    const failed = mine.filter((r) => !r.passed).map((r) => `${r.kind}/${r.name} seed ${r.seed}: ${r.detail}`);
+    assert.deepEqual(failed, []);
+    assert.ok(mine.filter((r) => r.kind === 'loss').every((r) => r.error <= 1e-4));
+  });
+
+  describe('metriclab parity FILE', () => {
+    let dir = '';
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-'));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("prints one line per case and ends with 'N passed, N failed'; exit 1 on a failure", async () => {
+      const cases = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')).cases;
+      const good = cases.find((c: { name: string }) => c.name === 'contrastive');
+      const bad = { ...good, expected: { loss: good.expected.loss + 0.01 } };
+      const unknown = { ...good, kind: 'teleport', name: 'warp' };
+      const file = path.join(dir, 'tiny.json');
+      fs.writeFileSync(file, JSON.stringify({ cases: [good, bad, unknown] }));
+      const { code, out } = await runCli([file]);
+      assert.equal(code, 1);
+      assert.equal(out.length, 4);
+      assert.match(out[0], /^loss\/contrastive\s+seed 100\s+error \S+\s+PASS$/);
+      assert.match(out[1], /^loss\/contrastive\s+seed 100\s+error 9\.\d+e-3\s+FAIL\s+loss [\d.]+, expected [\d.]+$/);
+      assert.match(out[2], /^teleport\/warp\s+seed 100\s+error n\/a\s+FAIL\s+unknown case kind 'teleport'$/);
+      assert.equal(out[3], '1 passed, 2 failed');
+    });
+
+    it('exit 0 when all pass; exit 2 on an unreadable file', async () => {
+      const cases = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')).cases.slice(0, 2);
+      const file = path.join(dir, 'ok.json');
+      fs.writeFileSync(file, JSON.stringify({ cases }));
+      const ok = await runCli([file]);
+      assert.equal(ok.code, 0);
+      assert.equal(ok.out[ok.out.length - 1], '2 passed, 0 failed');
+      const missing = await runCli([path.join(dir, 'nope.json')]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.err.join('\n'), /cannot use '.*nope\.json'/);
+      fs.writeFileSync(path.join(dir, 'junk.json'), '{"not": "a fixture"}');
+      assert.equal((await runCli([path.join(dir, 'junk.json')])).code, 2);
+    });
+  });
+});
