@@ -8,7 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { ready, useBackend } from '../../lib/backend';
 import { Random } from '../../lib/random';
-import { crossEntropy, mlp, quadrantImages, seededNormal, smallCnn, type TinyModel } from '../../test/backend/tiny-models';
+import {
+  crossEntropy,
+  mlp,
+  quadrantImages,
+  seededNormal,
+  smallCnn,
+  type TinyModel,
+} from '../../test/backend/tiny-models';
 
 const REPEATS = 10;
 
