@@ -11,6 +11,7 @@ import { ready } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import { retrievalMetrics } from '../../lib/eval/retrieval';
 import { ExactIndex } from '../../lib/search/exact-index';
+import { HnswIndex } from '../../lib/search/hnsw';
 import { IvfIndex } from '../../lib/search/ivf';
 import { evaluateIndex } from '../../lib/search/evaluate';
 
@@ -54,7 +55,14 @@ async function main(): Promise<void> {
     ivf.train({ data: x, rows: n, dims });
     ivf.add({ data: x, rows: n, dims });
     const build = (performance.now() - t0) / 1000;
-    const e = evaluateIndex(ivf, exact, { data: x.slice(0, nq * dims), rows: nq, dims });
+    const queries = { data: x.slice(0, nq * dims), rows: nq, dims };
+    const e = evaluateIndex(ivf, exact, queries);
+    // The same settings as faiss's IndexHNSWFlat in reference.py: M 16, efConstruction 40, efSearch 64.
+    const hnsw = new HnswIndex(dims, { M: 16, efConstruction: 40, efSearch: 64, seed: 1 });
+    t0 = performance.now();
+    hnsw.add({ data: x, rows: n, dims });
+    const hnswBuild = (performance.now() - t0) / 1000;
+    const h = evaluateIndex(hnsw, exact, queries);
     const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'reference.py'), file, String(nq)], {
       encoding: 'utf8',
     });
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
       `| ${n} | ${ours.toFixed(2)} s | ${ref ? ref.metrics_s.toFixed(2) + ' s' : 'n/a'} | ${ref ? (ours / ref.metrics_s).toFixed(1) + 'x' : ''} | ` +
         `P@1 ${m.precisionAt1.toFixed(4)}/${ref?.p1.toFixed(4)} MAP@R ${m.mapAtR.toFixed(4)}/${ref?.mapr.toFixed(4)} | ` +
         `IVF r@10 ${e.recallAt10.toFixed(3)} ${e.queriesPerSecond.toFixed(0)} q/s (build ${build.toFixed(1)} s), exact ${e.exactQueriesPerSecond.toFixed(0)} q/s | ` +
+        `HNSW r@10 ${h.recallAt10.toFixed(3)} ${h.queriesPerSecond.toFixed(0)} q/s (build ${hnswBuild.toFixed(1)} s) | ` +
         (ref
           ? `faiss HNSW r@10 ${ref.hnsw_recall10.toFixed(3)} ${ref.hnsw_qps.toFixed(0)} q/s, flat ${ref.flat_qps.toFixed(0)} q/s |`
           : `python failed: ${py.stderr.slice(0, 200)} |`),
@@ -71,7 +80,9 @@ async function main(): Promise<void> {
     console.log(rows[rows.length - 1]);
   }
   console.log(`\nbackend ${info.backend}; metrics = P@1, R-precision, MAP@R (ours / reference)`);
-  console.log('| N x 64 | ours | faiss+numpy | ratio | agreement | our IVF (nprobe 8) | faiss |');
+  console.log(
+    '| N x 64 | ours | faiss+numpy | ratio | agreement | our IVF (nprobe 8) | our HNSW (M 16, ef 40/64) | faiss |',
+  );
   for (const r of rows) console.log(r);
 }
 

@@ -7,7 +7,8 @@
 import type { LabelsLike } from '../types';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail, labelsToArray } from '../validate';
-import { covariance, symmetricEigen } from '../search/eigen';
+import { symmetricEigen } from '../search/eigen';
+import { covariance } from '../search/pca';
 import { type VectorsLike, squaredDistance, toMatrix } from '../search/matrix';
 
 export interface HealthOptions {
@@ -114,8 +115,9 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
     }
   }
 
-  const { cov } = covariance(x.data, x.rows, D);
-  const lambda = symmetricEigen(cov, D).values.map((v) => Math.max(0, v));
+  const { cov } = covariance(x);
+  // Eigenvalues only: the spectrum's shape is the collapse indicator, no axes needed.
+  const lambda = symmetricEigen(cov, D, { vectors: 0 }).values.map((v) => Math.max(0, v));
   const lSum = lambda.reduce((s, v) => s + v, 0);
   const lSq = lambda.reduce((s, v) => s + v * v, 0);
   let entropy = 0;

@@ -1,10 +1,14 @@
-/** Nearest-neighbour search: exact k-NN, an exact and an IVF index, PCA and int8 compression. */
+/** Nearest-neighbour search: exact k-NN, exact, IVF and HNSW indexes, PCA and int8 compression. */
 export * from './matrix';
 export * from './topk';
 export * from './exact';
 export * from './exact-index';
 export * from './ivf';
-export * from './eigen';
-export * from './pca';
+export * from './hnsw';
+export { symmetricEigen } from './eigen';
+export type { SymmetricEigen } from './eigen';
+// covariance / principalAxes / projectOntoAxes stay internal (shared with eval and viz, which
+// validate their own inputs); the public PCAs are Pca here and pca() in viz.
+export { Pca } from './pca';
 export * from './quantize';
 export * from './evaluate';

@@ -1,3 +1,5 @@
+import { siftDown, siftUp } from './heap';
+
 /**
  * Partial selection of the k smallest scores of a row, ties broken by the smaller index.
  *
@@ -30,36 +32,13 @@ export class TopK {
     const s = this.scores;
     const ix = this.indices;
     if (this.size < this.k) {
-      // Sift up: parents hold worse (larger) entries.
-      let c = this.size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (score < s[p] || (score === s[p] && index < ix[p])) break;
-        s[c] = s[p];
-        ix[c] = ix[p];
-        c = p;
-      }
-      s[c] = score;
-      ix[c] = index;
+      // Parents hold worse (larger) entries: the root is the worst kept.
+      siftUp(s, ix, this.size++, score, index, 1);
       return;
     }
     if (this.k === 0 || score > s[0] || (score === s[0] && index > ix[0])) return;
     // Replace the root (the worst kept) and sift down.
-    const n = this.size;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= n) break;
-      let w = l;
-      const r = l + 1;
-      if (r < n && (s[r] > s[l] || (s[r] === s[l] && ix[r] > ix[l]))) w = r;
-      if (score > s[w] || (score === s[w] && index > ix[w])) break;
-      s[c] = s[w];
-      ix[c] = ix[w];
-      c = w;
-    }
-    s[c] = score;
-    ix[c] = index;
+    siftDown(s, ix, this.size, score, index, 1);
   }
 
   /** Writes the kept entries best-first into the given arrays (length >= size); returns size. */

@@ -10,14 +10,25 @@ import { Pca } from '../../lib/search/pca';
 import { ScalarQuantizer } from '../../lib/search/quantize';
 import { evaluateIndex, recallAtK } from '../../lib/search/evaluate';
 import { TopK } from '../../lib/search/topk';
-import { symmetricEigen } from '../../lib/search/eigen';
+import { MinHeap } from '../../lib/search/heap';
 import type { Matrix } from '../../lib/search/matrix';
 import { expectClose } from '../helpers/backends';
 
-/** Seeded gaussian clusters: `centres` centres at N(0, 1), points at centre + N(0, spread). */
-function clusters(n: number, dims: number, centres: number, spread: number, seed: number): Matrix {
-  const rng = new Random(seed);
-  const c = Array.from({ length: centres * dims }, () => rng.normal());
+/**
+ * Seeded gaussian clusters: `centres` centres at N(0, 1) drawn from `centreSeed`, points at
+ * centre + N(0, spread) drawn from `pointSeed` (so queries can share the centres but not the points).
+ */
+function clusters(
+  n: number,
+  dims: number,
+  centres: number,
+  spread: number,
+  centreSeed: number,
+  pointSeed = centreSeed,
+): Matrix {
+  const rc = new Random(centreSeed);
+  const c = Array.from({ length: centres * dims }, () => rc.normal());
+  const rng = new Random(pointSeed);
   const data = new Float32Array(n * dims);
   for (let i = 0; i < n; i++) {
     const k = rng.int(centres);
@@ -36,8 +47,31 @@ describe('search', () => {
     const r = t.sorted();
     assert.deepStrictEqual(Array.from(r.indices), [4, 1, 3]);
   });
-  it('Jacobi eigenvalues on a known matrix', () => {
-    expectClose(symmetricEigen(new Float64Array([2, 1, 1, 2]), 2).values, [3, 1], 1e-12);
+  it('MinHeap pops in (score, index) order, matching a plain sort, across growth and refills', () => {
+    const rng = new Random(2);
+    const heap = new MinHeap();
+    const ref: [number, number][] = [];
+    const popped: number[] = [];
+    const expected: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Few distinct scores, so ties by index are exercised; 150 entries outgrow the initial 64.
+      for (let i = 0; i < 150; i++) {
+        const entry: [number, number] = [rng.int(10), round * 1000 + rng.int(1000)];
+        heap.push(entry[0], entry[1]);
+        ref.push(entry);
+      }
+      ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (let i = 0; i < 100; i++) {
+        assert.strictEqual(heap.peekScore(), ref[0][0]);
+        expected.push((ref.shift() as [number, number])[1]);
+        popped.push(heap.pop());
+      }
+    }
+    assert.deepStrictEqual(popped, expected);
+    assert.strictEqual(heap.size, 150);
+    heap.clear();
+    assert.strictEqual(heap.pop(), -1);
+    assert.strictEqual(heap.peekScore(), Infinity);
   });
   it('ExactIndex returns exact neighbours, removes, and survives save/load', () => {
     const index = new ExactIndex(2);
@@ -67,28 +101,40 @@ describe('search', () => {
       /Error in ExactIndex.load: path must name a metriclab-exact-index v1 file/,
     );
   });
-  it('IVF-flat recall@10 >= 0.9 on 10,000 x 32 gaussian clusters (nlist 64, nprobe 8)', function () {
+  it('IVF-flat on 10,000 x 32 overlapping clusters: recall@10 grows with nprobe, >= 0.8 at nprobe 8, exact at nlist', function () {
     this.timeout(120000);
-    const x = clusters(10000, 32, 50, 0.3, 1);
-    const q = clusters(200, 32, 50, 0.3, 1); // same centres (seed), fresh points below
-    const rng = new Random(9);
-    for (let i = 0; i < q.data.length; i++) q.data[i] += rng.normal(0, 0.05);
+    // 200 centres with spread 1 (as wide as the centres' own spread) overlap, so a query's
+    // neighbours straddle list boundaries: probing few lists must lose some (measured 0.53 at
+    // nprobe 1, 0.86 at 8, 0.96 at 16). Queries share the centres, not the points.
+    const x = clusters(10000, 32, 200, 1, 1, 2);
+    const q = clusters(200, 32, 200, 1, 1, 3);
     const exact = new ExactIndex(32);
     exact.add(x);
     const ivf = new IvfIndex(32, { nlist: 64, nprobe: 8, seed: 3 });
     ivf.train(x);
     ivf.add(x);
-    const e = evaluateIndex(ivf, exact, q);
-    console.log(
-      `      IVF recall@10 ${e.recallAt10.toFixed(3)}, ${e.queriesPerSecond.toFixed(0)} q/s vs exact ${e.exactQueriesPerSecond.toFixed(0)} q/s`,
+    const recall = [1, 4, 8, 16].map((nprobe) => {
+      ivf.nprobe = nprobe;
+      const e = evaluateIndex(ivf, exact, q);
+      console.log(
+        `      nprobe ${nprobe}: recall@10 ${e.recallAt10.toFixed(3)}, ${e.queriesPerSecond.toFixed(0)} q/s vs exact ${e.exactQueriesPerSecond.toFixed(0)} q/s`,
+      );
+      return e.recallAt10;
+    });
+    assert.ok(
+      recall[0] < 0.7,
+      `nprobe 1 must miss neighbours on this data (recall ${recall[0]}); the test data is too easy`,
     );
-    assert.ok(e.recallAt10 >= 0.9, `recall ${e.recallAt10}`);
+    for (let i = 1; i < recall.length; i++)
+      assert.ok(recall[i] > recall[i - 1], `recall by nprobe 1/4/8/16: ${recall}`);
+    assert.ok(recall[2] >= 0.8, `nprobe 8 recall ${recall[2]}`);
+    assert.ok(recall[3] >= 0.92, `nprobe 16 recall ${recall[3]}`);
     ivf.nprobe = 64;
     assert.ok(evaluateIndex(ivf, exact, q).recallAt10 > 0.999, 'probing every list must be exact');
   });
   it('PCA and int8 report their recall cost', () => {
     const x = clusters(3000, 32, 20, 0.5, 4);
-    const q = clusters(100, 32, 20, 0.5, 4);
+    const q = clusters(100, 32, 20, 0.5, 4, 5); // same centres, fresh points
     const exact = new ExactIndex(32);
     exact.add(x);
     const truth = exact.search(q, 10);
