@@ -21,16 +21,20 @@ export interface KernelSpec {
   resourceDir: string;
 }
 
-/** The tslab CLI of this package (bin/tslab is a node script). */
+/**
+ * The tslab launcher of this package: bin/tslab-kernel.js runs tslab's own CLI after making its
+ * ZeroMQ sends queue up (tslab 1.0.22 does not await them; zeromq 6 rejects overlapping sends).
+ */
 export function tslabBin(): string {
-  return path.join(path.dirname(require.resolve('tslab/package.json')), 'bin', 'tslab');
+  // lib/notebook or dist/notebook → the package root.
+  return path.resolve(__dirname, '..', '..', 'bin', 'tslab-kernel.js');
 }
 
 /**
- * This package's tslab as a kernelspec: `node .../tslab/bin/tslab kernel --config-path {connection_file}`.
+ * This package's tslab as a kernelspec: `node .../bin/tslab-kernel.js kernel --config-path {connection_file}`.
  *
  * @example
- * builtinTslabSpec().argv; // [process.execPath, '/…/node_modules/tslab/bin/tslab', 'kernel', '--config-path', '{connection_file}']
+ * builtinTslabSpec().argv; // [process.execPath, '/…/bin/tslab-kernel.js', 'kernel', '--config-path', '{connection_file}']
  */
 export function builtinTslabSpec(js = false): KernelSpec {
   return {

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Starts this package's tslab kernel (same arguments as tslab's own CLI) with one fix.
+ *
+ * tslab 1.0.22 sends on its ZeroMQ sockets without awaiting each send. zeromq 6 (the version npm
+ * installs for tslab's `^6.0.0-beta.16`) allows one send in flight per socket and rejects the
+ * next with "Socket is busy writing", which kills the kernel when a cell emits several outputs
+ * in a burst. Chaining each socket's sends through a queue restores the ordering tslab assumes.
+ */
+const path = require('path');
+
+const tslabDir = path.dirname(require.resolve('tslab/package.json'));
+const zmq = require(require.resolve('zeromq', { paths: [tslabDir] }));
+
+const originalSend = zmq.Socket.prototype.send;
+const pending = new WeakMap();
+// zeromq defines send as non-writable but configurable, so it is redefined rather than assigned.
+Object.defineProperty(zmq.Socket.prototype, 'send', {
+  configurable: true,
+  writable: false,
+  value: function queuedSend(message) {
+    const previous = pending.get(this) || Promise.resolve();
+    const sent = previous.then(() => originalSend.call(this, message));
+    // The queue continues after a failed send; the caller still sees the failure.
+    pending.set(
+      this,
+      sent.catch(() => undefined),
+    );
+    return sent;
+  },
+});
+
+require(path.join(tslabDir, 'dist', 'main.js')).main();
