@@ -4,6 +4,7 @@
  * executed notebooks to out/notebooks and a static site to out/site, and prints where.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Command } from './main';
 import { PACKAGE_ROOT, ready, type BackendInfo } from '../backend';
@@ -18,7 +19,8 @@ const USAGE = `Usage: metriclab course [--profile quick|full] [--jobs N] [--time
 
 Runs the course notebooks (notebooks/NN-*.ipynb) headless and writes DIR/notebooks/*.ipynb and
 DIR/site/ (index.html + one page per notebook). DIR defaults to ./out. The profile is 'quick'
-unless --profile full is given or the backend is tensorflow-gpu.`;
+unless --profile full is given or the backend is tensorflow-gpu. --jobs defaults to
+min(2, number of CPU cores).`;
 
 /** The course notebooks of a folder: NN-name.ipynb, in order. */
 export function courseNotebooks(dir: string): string[] {
@@ -72,7 +74,8 @@ export async function runCourse(
       (notebooks.length === 0 ? ' (none found: writing an empty index)' : ''),
   );
   const results = await runNotebooks(notebooks, {
-    jobs: options.jobs ?? 1,
+    // Each kernel trains on one core (wasm has no threads under Node), so run one per core, up to 2.
+    jobs: options.jobs ?? Math.min(2, os.cpus().length),
     outDir: path.join(outDir, 'notebooks'),
     parameters: { profile },
     timeout: options.timeout ?? 0,
