@@ -10,14 +10,13 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { runCli } from '../../lib/cli/run';
 import { FIXTURES, ROOT, captureIo } from './helpers';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { chromiumInstalled, launchChromium } from '../helpers/chromium';
 
 describe('notebook runner: HTML site in headless Chromium', function () {
   this.timeout(120_000);
 
   it('index and notebook pages load and their PNG and SVG images render', async function () {
-    if (!fs.existsSync(CHROMIUM)) {
+    if (!chromiumInstalled()) {
       console.log('    skipped: Debian chromium is not installed');
       this.skip();
     }
@@ -27,19 +26,7 @@ describe('notebook runner: HTML site in headless Chromium', function () {
     const code = await runCli([path.join(FIXTURES, 'png.ipynb'), '--out', tmp, '--html', site], io);
     assert.equal(code, 0, io.stderr());
     assert.match(io.stdout(), /HTML: .*site[\\/]index\.html/);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const index = await page.goto(pathToFileURL(path.join(site, 'index.html')).href);
