@@ -1,8 +1,9 @@
 /**
  * Embedding health: plain numbers that tell whether training is working — norm statistics, mean
- * positive/negative distance and their histograms, a collapse indicator (how many directions the
- * embeddings use), alignment and uniformity (Wang & Isola 2020), and the fraction of triplets
- * still active at a margin. Pairs and triplets are sampled with a seed when N is large.
+ * positive/negative distance and their histograms, two collapse indicators (how many directions
+ * the embeddings use, and how far apart different classes sit relative to the embeddings' norm),
+ * alignment and uniformity (Wang & Isola 2020), and the fraction of triplets still active at a
+ * margin. Pairs and triplets are sampled with a seed when N is large.
  */
 import type { LabelsLike } from '../types';
 import { type SeedLike, toRandom } from '../random';
@@ -21,6 +22,12 @@ export interface HealthOptions {
   /** Margin for the active-triplet fraction (default 0.2) and how many triplets to sample (default 10,000). */
   margin?: number;
   triplets?: number;
+  /**
+   * `collapsed` is true when relativeNegativeDistance falls below this (default 0.1: on
+   * unit-norm embeddings, different-class points are on average closer than a chord of 0.1,
+   * an angle of about 5.7 degrees).
+   */
+  collapseThreshold?: number;
 }
 
 export interface EmbeddingHealth {
@@ -44,6 +51,22 @@ export interface EmbeddingHealth {
   fractionActiveTriplets: number;
   pairsUsed: number;
   tripletsUsed: number;
+  /** Mean euclidean distance over all sampled pairs, whatever their labels (same units as the embeddings). */
+  meanPairwiseDistance: number;
+  /**
+   * meanNegativeDistance / norm.mean: how far apart different-class embeddings are, in units of
+   * the embeddings' own scale, so it does not change when every embedding is multiplied by a
+   * constant. For unit-norm embeddings it is meanNegativeDistance itself, in [0, 2] (about
+   * sqrt(2) for random directions in many dimensions, 0 for a collapse to one point). 0 when every
+   * embedding is zero; NaN when no different-class pair was sampled.
+   */
+  relativeNegativeDistance: number;
+  /**
+   * relativeNegativeDistance < collapseThreshold: the embeddings shrank to (near) one point
+   * relative to their norm. Effective rank cannot see this, since a tiny cloud can still be
+   * isotropic. False when relativeNegativeDistance is NaN (a single class).
+   */
+  collapsed: boolean;
 }
 
 const FN = 'embeddingHealth';
@@ -53,6 +76,7 @@ const FN = 'embeddingHealth';
  * const h = embeddingHealth(embeddings, labels, { seed: 0 });
  * h.effectiveRank;           // near 1 means the embeddings collapsed
  * h.fractionActiveTriplets;  // near 0 means the negatives are all easy
+ * h.collapsed;               // true when different classes sit on (nearly) one point
  */
 export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, options: HealthOptions): EmbeddingHealth {
   const x = toMatrix(FN, embeddings, 'embeddings');
@@ -64,6 +88,10 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
   const hMax = checkNumber(FN, 'histogramMax', options.histogramMax ?? 2, { min: 0, minExclusive: true });
   const margin = checkNumber(FN, 'margin', options.margin ?? 0.2);
   const nTriplets = checkNumber(FN, 'triplets', options.triplets ?? 10000, { min: 1, integer: true });
+  const collapseThreshold = checkNumber(FN, 'collapseThreshold', options.collapseThreshold ?? 0.1, {
+    min: 0,
+    minExclusive: true,
+  });
   const D = x.dims;
 
   const norms = new Float64Array(x.rows);
@@ -98,8 +126,10 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
   let negSum = 0;
   let align = 0;
   let uniform = 0;
+  let allSum = 0;
   for (const [i, j] of pairs) {
     const d = Math.sqrt(squaredDistance(x, i, x, j));
+    allSum += d;
     const u2 = squaredDistance(unit, i, unit, j);
     const bin = Math.min(bins - 1, Math.floor((d / hMax) * bins));
     uniform += Math.exp(-2 * u2);
@@ -124,10 +154,13 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
   for (const v of lambda) if (v > 0) entropy -= (v / lSum) * Math.log(v / lSum);
 
   const { active, used } = activeTriplets(unit, y, margin, nTriplets, rng);
+  const meanNegativeDistance = neg > 0 ? negSum / neg : NaN;
+  // All-zero embeddings: every distance is 0 too, the limit of a collapse, so call it 0.
+  const relativeNegativeDistance = meanNorm > 0 ? meanNegativeDistance / meanNorm : neg > 0 ? 0 : NaN;
   return {
     norm: { mean: meanNorm, std: normStd, min: Math.min(...norms), max: Math.max(...norms) },
     meanPositiveDistance: pos > 0 ? posSum / pos : NaN,
-    meanNegativeDistance: neg > 0 ? negSum / neg : NaN,
+    meanNegativeDistance,
     histogram: { edges, positive, negative },
     effectiveRank: lSum > 0 ? Math.exp(entropy) : 0,
     participationRatio: lSq > 0 ? (lSum * lSum) / lSq : 0,
@@ -137,6 +170,9 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
     fractionActiveTriplets: used > 0 ? active / used : NaN,
     pairsUsed: pairs.length,
     tripletsUsed: used,
+    meanPairwiseDistance: allSum / pairs.length,
+    relativeNegativeDistance,
+    collapsed: relativeNegativeDistance < collapseThreshold,
   };
 }
 

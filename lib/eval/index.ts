@@ -1,6 +1,7 @@
-/** Evaluation: retrieval, clustering, verification metrics, embedding health, k-means. */
+/** Evaluation: retrieval, clustering, verification metrics, embedding health, k-means, summary stats. */
 export * from './retrieval';
 export * from './kmeans';
 export * from './clustering';
 export * from './verification';
 export * from './health';
+export * from './stats';

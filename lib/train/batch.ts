@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSampler, MinedIndices, PairIndices, TripletIndices } from '../types';
+import type { BatchTransform, BatchTransformInfo } from './types';
 import { fail } from '../validate';
 
 /** A batch of tuples: the dataset rows to embed and the tuples as positions among them. */
@@ -58,12 +59,42 @@ export function resolveBatch(batch: Int32Array | TupleBatch, n: number, where: s
   return { indices, tuples };
 }
 
-/** The rows of x at `indices`, reshaped to the model's input shape (images ↔ flat rows). */
-export function gatherBatch(x: tf.Tensor, indices: Int32Array, inputShape: number[]): tf.Tensor {
+/**
+ * The rows of x at `indices`, passed through the optional `transform` (in x's own row shape),
+ * then reshaped to the model's input shape (images ↔ flat rows). One tidy around all of it, so
+ * whatever the transform allocates is released even when it throws.
+ */
+export function gatherBatch(
+  x: tf.Tensor,
+  indices: Int32Array,
+  inputShape: number[],
+  transform?: BatchTransform,
+  info?: BatchTransformInfo,
+): tf.Tensor {
   return tf.tidy(() => {
-    const rows = tf.gather(x, tf.tensor1d(indices, 'int32'));
+    let rows = tf.gather(x, tf.tensor1d(indices, 'int32'));
+    if (transform) rows = applyTransform(transform, rows, info ?? { step: 0, epoch: 0 });
     return rows.reshape([indices.length, ...inputShape]);
   });
+}
+
+function applyTransform(transform: BatchTransform, rows: tf.Tensor, info: BatchTransformInfo): tf.Tensor {
+  const out = transform(rows, { ...info });
+  const where = `step ${info.step}`;
+  if (!(out instanceof tf.Tensor)) fail('train', 'data.transform', 'return a tensor', `${typeof out} at ${where}`);
+  const same = out.rank === rows.rank && out.shape.every((d, k) => d === rows.shape[k]);
+  if (!same) {
+    fail(
+      'train',
+      'data.transform',
+      `return the batch's shape [${rows.shape.join(',')}]`,
+      `[${out.shape.join(',')}] at ${where}`,
+    );
+  }
+  if (out.dtype !== rows.dtype)
+    fail('train', 'data.transform', `return dtype ${rows.dtype}`, `${out.dtype} at ${where}`);
+  // A clone, so a transform that hands back a tensor it keeps elsewhere never sees it disposed.
+  return out.clone();
 }
 
 /** Labels of the batch rows. */

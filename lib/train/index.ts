@@ -1,6 +1,8 @@
 /** The training loop, its history records, errors, early stopping and progress displays. */
 export { train } from './train';
 export type {
+  BatchTransform,
+  BatchTransformInfo,
   EarlyStoppingOptions,
   EpochRecord,
   EvaluateOptions,

@@ -25,6 +25,9 @@ function validate(options: TrainOptions): void {
   const { x, labels } = options.data ?? {};
   if (!(x instanceof tf.Tensor)) fail(fn, 'data.x', 'be a tensor [N, ...]', typeof x);
   labelsToArray(fn, labels, x.shape[0], 'data.labels');
+  const transform = options.data.transform;
+  if (transform !== undefined && typeof transform !== 'function')
+    fail(fn, 'data.transform', 'be a function (x, { step, epoch }) => tensor', typeof transform);
   const inputShape = options.model.inputs[0].shape.slice(1) as number[];
   const perRow = x.shape.slice(1).reduce((a, b) => a * b, 1);
   const wanted = inputShape.reduce((a, b) => a * b, 1);
@@ -106,7 +109,7 @@ export async function train(options: TrainOptions): Promise<History> {
       const epochSteps: StepRecord[] = [];
       for (let i = 0; i < batches.length && stopReason === undefined; i++) {
         const { indices, tuples } = batches[i];
-        const x = gatherBatch(data.x, indices, inputShape);
+        const x = gatherBatch(data.x, indices, inputShape, data.transform, { step, epoch });
         let outcome;
         try {
           outcome = trainStep(ctx, x, batchLabels(labels, indices), tuples, { step, epoch, lastFiniteLoss });

@@ -99,10 +99,41 @@ export interface OptimizerSpec {
 
 export type ProgressMode = 'auto' | 'bar' | 'notebook' | 'lines' | 'none';
 
+/** Where training is when a batch is transformed: global step (0-based) and epoch. */
+export interface BatchTransformInfo {
+  step: number;
+  epoch: number;
+}
+
+/**
+ * A per-batch augmentation: takes the gathered rows of `data.x` (shape [B, ...data.x.shape[1..]])
+ * and returns a tensor of the same shape and dtype. Called once per step, inside a tf.tidy, so
+ * its intermediate tensors are released; it must be deterministic given `info` for seeded runs.
+ */
+export type BatchTransform = (x: tf.Tensor, info: BatchTransformInfo) => tf.Tensor;
+
 export interface TrainData {
   /** Images [N, H, W, C] or flat rows [N, D]; reshaped per batch to the model's input shape. */
   x: tf.Tensor;
   labels: Int32Array;
+  /**
+   * Optional augmentation applied to each training batch before the forward pass (never to
+   * `evaluate.x`). It sees the batch in `data.x`'s own shape (images stay [B, H, W, C] even for
+   * an MLP on flat input) and must return that shape; the loop reshapes for the model afterwards.
+   * Seed any randomness from `info.step` so the same run gives the same numbers.
+   *
+   * @example
+   * import { augment } from '../dist'; // lib/data/corruptions/augment.ts
+   * await train({
+   *   ...options,
+   *   data: {
+   *     x: ds.images, // [N, 28, 28, 1]
+   *     labels: ds.labels,
+   *     transform: (x, { step }) => augment(x as tf.Tensor4D, { seed: 1000 * runSeed + step, maxShift: 2 }),
+   *   },
+   * });
+   */
+  transform?: BatchTransform;
 }
 
 export interface TrainOptions {

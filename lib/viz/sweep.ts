@@ -2,6 +2,7 @@
  * Metric-vs-parameter sweeps with error bars over seeds: one line per series through the mean,
  * with bars spanning mean ± std (sample std, n - 1) or min..max of the seeds at each value.
  */
+import { summarize } from '../eval/stats';
 import { checkOneOf, fail } from '../validate';
 import { checkNonEmpty, finiteField, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
 
@@ -22,6 +23,11 @@ export interface SweepOptions extends PlotOptions {
   errorBars?: ErrorBars;
   /** Log-scale x (for learning rates, margins over decades). Params must be > 0. */
   logX?: boolean;
+  /**
+   * Log-scale y (for times, losses over decades). Values must be > 0, and so must the lower ends
+   * of 'std' bars (use errorBars 'minmax' or 'none' when mean - std reaches 0).
+   */
+  logY?: boolean;
   xTitle?: string;
   yTitle?: string;
 }
@@ -61,11 +67,9 @@ export function aggregateSweep(records: readonly SweepRecord[], errorBars: Error
     groups.set(key, g);
   });
   return [...groups.values()].map(({ series, param, values }) => {
-    const n = values.length;
-    const mean = values.reduce((s, v) => s + v, 0) / n;
-    const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-    const min = Math.min(...values);
-    const max = Math.max(...values);
+    const { mean, std: sampleStd, min, max, n } = summarize(values);
+    // One seed: a zero-height bar rather than no bar.
+    const std = n > 1 ? sampleStd : 0;
     let lo = mean;
     let hi = mean;
     switch (errorBars) {
@@ -92,6 +96,8 @@ export function aggregateSweep(records: readonly SweepRecord[], errorBars: Error
  *   [0.05, 0.1, 0.2].flatMap((margin) => [1, 2, 3].map((seed) => ({ param: margin, seed, value: recall(margin, seed) }))),
  *   { xTitle: 'margin', yTitle: 'Recall@1', errorBars: 'std', logX: true },
  * );
+ * // Times over decades: both axes logarithmic.
+ * sweepPlot(costRecords, { logX: true, logY: true, errorBars: 'minmax', xTitle: 'batch size', yTitle: 'ms' });
  */
 export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions = {}): TopLevelSpec {
   const errorBars = options.errorBars ?? 'std';
@@ -100,6 +106,7 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
     const bad = values.find((v) => v.param <= 0);
     if (bad) fail('sweepPlot', 'records[].param', 'be > 0 when logX is set', bad.param);
   }
+  if (options.logY) checkLogY(values);
   const x = {
     field: 'param',
     type: 'quantitative',
@@ -115,7 +122,12 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
       mark: { type: 'line', point: true, strokeWidth: 2 },
       encoding: {
         x,
-        y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } },
+        y: {
+          field: 'mean',
+          type: 'quantitative',
+          title: yTitle,
+          scale: options.logY ? { type: 'log' } : { zero: false },
+        },
         color,
         tooltip: ['series', 'param', 'mean', 'std', 'n'].map((f) => ({
           field: f,
@@ -127,8 +139,28 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
   if (errorBars !== 'none') {
     layers.push({
       mark: { type: 'errorbar', ticks: true },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color },
+      encoding: {
+        x,
+        y: { field: 'lo', type: 'quantitative', title: yTitle, ...(options.logY ? { scale: { type: 'log' } } : {}) },
+        y2: { field: 'hi' },
+        color,
+      },
     });
   }
   return topLevel({ data: { values }, layer: layers }, options);
+}
+
+/** A log axis cannot show 0 or below: name the first point (or bar end) that would vanish. */
+function checkLogY(points: readonly SweepPoint[]): void {
+  const bad = points.find((p) => p.min <= 0);
+  if (bad) fail('sweepPlot', 'records[].value', 'be > 0 when logY is set', `${bad.min} at param ${bad.param}`);
+  const low = points.find((p) => p.lo <= 0);
+  if (low) {
+    fail(
+      'sweepPlot',
+      'errorBars',
+      "keep mean - std > 0 when logY is set (or be 'minmax' or 'none')",
+      `${low.lo} at param ${low.param}`,
+    );
+  }
 }

@@ -39,4 +39,96 @@ describe('embeddingHealth', () => {
     assert.ok(a.effectiveRank > 7 && b.effectiveRank < 1.1, `${a.effectiveRank} ${b.effectiveRank}`);
     assert.ok(a.fractionActiveTriplets > 0.3, `active ${a.fractionActiveTriplets}`);
   });
+
+  it('collapse indicator, hand case: relative different-class distance and mean pairwise distance', () => {
+    // The four points above, scaled by r: 4 negative pairs at r sqrt(2), 2 positive at 0, norms r.
+    // Distances and norms scale together, so the relative distance stays sqrt(2).
+    for (const r of [1, 3]) {
+      const points = [
+        [r, 0],
+        [r, 0],
+        [0, r],
+        [0, r],
+      ];
+      const h = embeddingHealth(points, [0, 0, 1, 1], { seed: 1 });
+      expectClose([h.meanPairwiseDistance, h.relativeNegativeDistance], [(4 * r * Math.SQRT2) / 6, Math.SQRT2]);
+      assert.strictEqual(h.collapsed, false);
+    }
+    // A threshold above sqrt(2) calls even this collapsed: the threshold is what decides.
+    assert.strictEqual(
+      embeddingHealth(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [0, 1],
+        { seed: 1, collapseThreshold: 1.5 },
+      ).collapsed,
+      true,
+    );
+  });
+
+  it('a tiny isotropic cloud around one unit vector is collapsed although its effective rank is high', () => {
+    const rng = new Random(4);
+    const D = 8;
+    const unitRows = (rows: number[][]) => rows.map((r) => r.map((v) => v / Math.hypot(...r)));
+    // Every point within 0.01 of e1 (offset of length <= 0.005 before normalising), then on the sphere.
+    const cloud = unitRows(
+      Array.from({ length: 200 }, () => {
+        const dir = Array.from({ length: D }, () => rng.normal());
+        const len = (0.005 * rng.uniform()) / Math.hypot(...dir);
+        return dir.map((v, d) => (d === 0 ? 1 : 0) + v * len);
+      }),
+    );
+    assert.ok(cloud.every((r) => Math.hypot(r[0] - 1, ...r.slice(1)) < 0.01));
+    const spread = unitRows(Array.from({ length: 200 }, () => Array.from({ length: D }, () => rng.normal())));
+    const labels = cloud.map((_, i) => i % 4);
+    const c = embeddingHealth(cloud, labels, { seed: 5 });
+    const w = embeddingHealth(spread, labels, { seed: 5 });
+    // Different-class points are at most 0.02 apart in the cloud, so the mean is below that.
+    assert.ok(c.collapsed && c.relativeNegativeDistance < 0.02, `cloud ${c.relativeNegativeDistance}`);
+    // Near sqrt(2) for random directions in 8-D (the mean chord is a little below it).
+    assert.ok(
+      !w.collapsed && Math.abs(w.relativeNegativeDistance - Math.SQRT2) < 0.15,
+      `spread ${w.relativeNegativeDistance}`,
+    );
+    // The reason for the new field: the spectrum of the cloud looks healthy (rank 7 of the tangent space).
+    assert.ok(c.effectiveRank > 5, `effective rank of the cloud ${c.effectiveRank}`);
+    // All-zero embeddings: the limit of a collapse.
+    const zero = embeddingHealth(
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      [0, 1, 1],
+      { seed: 1 },
+    );
+    assert.deepStrictEqual([zero.relativeNegativeDistance, zero.collapsed], [0, true]);
+    // One class: no different-class pair, so no verdict.
+    const one = embeddingHealth(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [0, 0],
+      { seed: 1 },
+    );
+    assert.ok(Number.isNaN(one.relativeNegativeDistance) && one.collapsed === false);
+  });
+
+  it('checks collapseThreshold', () => {
+    assert.throws(
+      () =>
+        embeddingHealth(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [0, 1],
+          { seed: 1, collapseThreshold: 0 },
+        ),
+      /Error in embeddingHealth: collapseThreshold must be > 0, but got 0/,
+    );
+  });
 });
