@@ -26,7 +26,8 @@ export async function benchRunner(notebook: string, repeat: number): Promise<voi
   nb.cells = nb.cells.filter(
     (c) => !cellTags(c).includes('raises-exception') && !cellTags(c).includes('skip-execution'),
   );
-  const input = path.join(tmp, 'bench.ipynb');
+  // Next to the original, so relative imports such as '../dist' resolve as they do in the course.
+  const input = path.join(path.dirname(path.resolve(notebook)), `.bench-${process.pid}.ipynb`);
   writeNotebook(input, nb);
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -43,7 +44,7 @@ export async function benchRunner(notebook: string, repeat: number): Promise<voi
       await promisify(execFile)(
         '/usr/bin/python3',
         [NBCONVERT, '--to', 'notebook', '--execute', '--output', path.join(tmp, 'theirs.ipynb'), input],
-        { env, cwd: tmp },
+        { env, cwd: path.dirname(input) },
       );
       theirs.push((Date.now() - t) / 1000);
     }
@@ -60,6 +61,7 @@ export async function benchRunner(notebook: string, repeat: number): Promise<voi
     console.log('  nbconvert: not installed (Debian jupyter-nbconvert), no ratio');
   }
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(input, { force: true });
 }
 
 if (require.main === module) {

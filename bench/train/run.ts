@@ -1,0 +1,241 @@
+/**
+ * Row 1: one training step (forward, batch-hard mining, triplet loss, backward, Adam) of the MLP
+ * embedder 784→256→128 and the small CNN, batch 256, on each backend available here, against
+ * PyTorch CPU on the same batch (bench/train/reference.py).
+ * Usage: node --import tsx bench/train/run.ts [--repeats N] [mlp] [cnn]
+ *
+ * @example
+ * const table = await benchTrain({ repeats: 5 });
+ * console.log(renderTable(table));
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { ready, useBackend } from '../../lib/backend';
+import { tripletMargin } from '../../lib/losses/triplet-margin';
+import { batchHard } from '../../lib/miners/batch-hard';
+import { cnnEmbedder } from '../../lib/models/cnn';
+import { mlpEmbedder } from '../../lib/models/mlp';
+import { Random } from '../../lib/random';
+import { trainStep, type StepContext } from '../../lib/train/step';
+import { installProposedKernels } from './proposed-kernels';
+import {
+  formatRatio,
+  formatSpan,
+  renderTable,
+  runPython,
+  summarize,
+  timeRepeats,
+  type ResultTable,
+  type Timing,
+} from '../common';
+
+export const BATCH = 256;
+const CLASSES = 16;
+export type ModelKind = 'mlp' | 'cnn';
+type Backend = 'wasm' | 'cpu' | 'tensorflow';
+
+/** A seeded batch in [0,1] with 16 classes of 16 (every anchor has positives and negatives). */
+function batch(seed: number): { x: Float32Array; y: Int32Array } {
+  const rng = new Random(seed);
+  const x = Float32Array.from({ length: BATCH * 784 }, () => rng.uniform());
+  const y = Int32Array.from({ length: BATCH }, (_, i) => i % CLASSES);
+  return { x, y };
+}
+
+function build(kind: ModelKind): tf.LayersModel {
+  return kind === 'mlp'
+    ? mlpEmbedder({ inputShape: [784], hidden: [256], embeddingDim: 128, seed: 1 })
+    : cnnEmbedder({ inputShape: [28, 28, 1], embeddingDim: 128, seed: 1 });
+}
+
+/**
+ * A step closure on the current backend, exactly as lib/train/train.ts sets one up, and a
+ * dispose for everything it made.
+ *
+ * @example
+ * const s = makeStep('mlp', x, y); s.step(); s.dispose();
+ */
+export function makeStep(kind: ModelKind, x: Float32Array, y: Int32Array): { step: () => number; dispose: () => void } {
+  const model = build(kind);
+  const input = kind === 'mlp' ? tf.tensor2d(x, [BATCH, 784]) : tf.tensor4d(x, [BATCH, 28, 28, 1]);
+  const optimizer = tf.train.adam(1e-3);
+  const ctx: StepContext = {
+    model,
+    loss: tripletMargin(),
+    miner: batchHard(),
+    optimizer,
+    varList: model.trainableWeights.map((w) => w.read() as tf.Variable),
+  };
+  let i = 0;
+  return {
+    step: () => trainStep(ctx, input, y, undefined, { step: i++, epoch: 0, lastFiniteLoss: NaN }).loss,
+    dispose: () => {
+      input.dispose();
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** Switches backend; the native one is loaded only when installed (it is optional). */
+async function switchTo(backend: Backend): Promise<void> {
+  if (backend !== 'tensorflow') return useBackend(backend);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-node');
+  await tf.setBackend('tensorflow');
+}
+
+function availableBackends(): Backend[] {
+  const out: Backend[] = ['wasm', 'cpu'];
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    out.unshift('tensorflow');
+  } catch {
+    // Optional native package: not installed here.
+  }
+  return out;
+}
+
+/**
+ * Warm-up and timed steps per case (the first step, whose loss is reported, is one more warm-up).
+ * Steps that take seconds (the CNN; anything on the pure-JS cpu backend as shipped) get fewer.
+ */
+function repeatsFor(kind: ModelKind, backend: Backend, proposed: boolean, repeats: number) {
+  if (backend !== 'cpu') return kind === 'cnn' ? { warmup: 0, repeats: Math.min(repeats, 3) } : { warmup: 1, repeats };
+  return { warmup: 0, repeats: Math.min(repeats, proposed ? 3 : 2) };
+}
+
+interface Measured {
+  kind: ModelKind;
+  backend: string;
+  ours: Timing;
+  firstLoss: number;
+}
+
+async function measure(
+  kind: ModelKind,
+  backend: Backend,
+  proposed: boolean,
+  repeats: number,
+  x: Float32Array,
+  y: Int32Array,
+) {
+  const undo = proposed && backend !== 'tensorflow' ? installProposedKernels(backend) : () => undefined;
+  const s = makeStep(kind, x, y);
+  try {
+    const firstLoss = s.step();
+    // Counted after the first step, which creates Adam's moment variables (disposed with it).
+    const before = tf.memory().numTensors;
+    const ours = await timeRepeats(s.step, repeatsFor(kind, backend, proposed, repeats));
+    return { firstLoss, ours, leaked: tf.memory().numTensors - before };
+  } finally {
+    s.dispose();
+    undo();
+  }
+}
+
+/**
+ * Runs row 1 and returns its table (ours on each backend, PyTorch, median ratio).
+ *
+ * @example
+ * renderTable(await benchTrain({ repeats: 3, models: ['mlp'] }));
+ */
+export async function benchTrain({
+  repeats = 10,
+  models = ['mlp', 'cnn'] as ModelKind[],
+  withProposed = true,
+  log = (line: string) => console.log(line),
+}: {
+  repeats?: number;
+  models?: ModelKind[];
+  /** Also time each backend with the kernel fixes of proposed-kernels.ts (before/after). */
+  withProposed?: boolean;
+  log?: (line: string) => void;
+} = {}): Promise<ResultTable> {
+  await ready();
+  const { x, y } = batch(7);
+  const file = path.join(os.tmpdir(), `metriclab-bench-train-${process.pid}.bin`);
+  fs.writeFileSync(
+    file,
+    Buffer.concat([Buffer.from(Int32Array.from([BATCH, 784]).buffer), Buffer.from(x.buffer), Buffer.from(y.buffer)]),
+  );
+  const table: ResultTable = {
+    title: `Row 1: training step, batch ${BATCH}, triplet loss + batch-hard mining, Adam`,
+    header: ['model', 'backend', 'ours (min / median / max)', 'PyTorch CPU', 'ratio ours/ref'],
+    rows: [],
+    notes: [],
+  };
+  const measured: Measured[] = [];
+  for (const backend of availableBackends()) {
+    await switchTo(backend);
+    for (const kind of models) {
+      if (backend === 'cpu' && kind === 'cnn') {
+        table.notes.push(
+          'CNN on the pure-JS cpu backend: skipped, one step takes minutes there (tfjs-backend-cpu computes the ' +
+            'conv gradients element by element through TensorBuffer.get); the wasm rows cover the CNN',
+        );
+        continue;
+      }
+      for (const proposed of backend === 'tensorflow' || !withProposed ? [false] : [false, true]) {
+        const name = proposed ? `${backend} + proposed kernels` : backend;
+        const { firstLoss, ours, leaked } = await measure(kind, backend, proposed, repeats, x, y);
+        if (leaked !== 0) table.notes.push(`${kind} on ${name}: ${leaked} tensors left after the steps`);
+        measured.push({ kind, backend: name, ours, firstLoss });
+        log(`train ${kind} ${name}: ${formatSpan(ours, 'ms')} (${ours.samples.length} steps)`);
+      }
+    }
+  }
+  await useBackend('wasm');
+  let threads = 0;
+  for (const kind of models) {
+    const ref = runPython<{ step_s: number[]; threads: number; first_loss: number }>(
+      path.join(__dirname, 'reference.py'),
+      [file, kind, '3', String(repeats)],
+    );
+    if (ref.ok) threads = ref.value.threads;
+    const refTiming = ref.ok ? summarize(ref.value.step_s) : null;
+    if (!ref.ok) table.notes.push(`PyTorch ${kind} skipped: ${ref.reason}`);
+    else log(`train ${kind} pytorch: ${formatSpan(refTiming!, 'ms')}`);
+    for (const m of measured.filter((r) => r.kind === kind)) {
+      table.rows.push([
+        kind === 'mlp' ? 'MLP 784→256→128' : 'CNN 32-64 conv, dense 128→128',
+        `${m.backend} (${m.ours.samples.length} steps)`,
+        formatSpan(m.ours, 'ms'),
+        refTiming ? formatSpan(refTiming, 'ms') : 'skipped',
+        refTiming ? formatRatio(m.ours, refTiming) : '',
+      ]);
+    }
+    if (ref.ok) {
+      const ours = measured.find((m) => m.kind === kind);
+      table.notes.push(
+        `${kind}: loss of the first step ${ours?.firstLoss.toFixed(4)} (ours, wasm) vs ${ref.value.first_loss.toFixed(4)} (PyTorch); ` +
+          'different initial weights, same formula, so only the scale should agree',
+      );
+    }
+  }
+  fs.rmSync(file, { force: true });
+  if (withProposed)
+    table.notes.push(
+      '"+ proposed kernels": the same step with bench/train/proposed-kernels.ts installed (wasm BatchMatMul ' +
+        'without the slow transposed path, wasm Conv2DBackpropFilter as im2col + matmul; cpu UnsortedSegmentSum ' +
+        'in one pass), the fixes proposed for lib/backend',
+    );
+  table.notes.push(
+    `same seeded batch both sides: ${BATCH} rows of uniform [0,1) pixels, ${CLASSES} classes × ${BATCH / CLASSES}; ` +
+      `PyTorch with ${threads || '?'} thread(s); one sample = one full step, after warm-up steps`,
+  );
+  return table;
+}
+
+if (require.main === module) {
+  const r = process.argv.indexOf('--repeats');
+  const models = (['mlp', 'cnn'] as const).filter((m) => process.argv.includes(m));
+  benchTrain({ repeats: r > 0 ? Number(process.argv[r + 1]) : 10, models: models.length ? [...models] : undefined })
+    .then((t) => console.log('\n' + renderTable(t)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
