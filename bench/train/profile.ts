@@ -2,8 +2,7 @@
  * Where a training step's time goes: tf.profile over one step (after warm-up), kernel times
  * summed by kernel name, largest first, plus the wall time of the step outside the kernels
  * (JavaScript: mining, validation, tape bookkeeping).
- * Usage: node --import tsx bench/train/profile.ts [mlp|cnn] [wasm|cpu] [--top N] [--proposed]
- * (--proposed: with the kernel fixes of proposed-kernels.ts installed)
+ * Usage: node --import tsx bench/train/profile.ts [mlp|cnn] [wasm|cpu] [--top N]
  *
  * @example
  * const p = await profileStep('mlp', 'wasm');
@@ -13,7 +12,6 @@ import * as tf from '@tensorflow/tfjs';
 import { ready, useBackend } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import { BATCH, makeStep, type ModelKind } from './run';
-import { installProposedKernels } from './proposed-kernels';
 
 export interface KernelCost {
   name: string;
@@ -30,11 +28,9 @@ export interface KernelCost {
 export async function profileStep(
   kind: ModelKind,
   backend: 'wasm' | 'cpu',
-  proposed = false,
 ): Promise<{ stepMs: number; cpuMs: number; kernelMs: number; kernelCalls: number; kernels: KernelCost[] }> {
   await ready();
   await useBackend(backend);
-  const undo = proposed ? installProposedKernels(backend) : () => undefined;
   const rng = new Random(7);
   const x = Float32Array.from({ length: BATCH * 784 }, () => rng.uniform());
   const y = Int32Array.from({ length: BATCH }, (_, i) => i % 16);
@@ -51,7 +47,6 @@ export async function profileStep(
     s.step();
   });
   s.dispose();
-  undo();
   const byName = new Map<string, KernelCost>();
   let kernelMs = 0;
   for (const k of info.kernels) {
@@ -77,7 +72,7 @@ if (require.main === module) {
   const backend = (args.find((a) => a === 'wasm' || a === 'cpu') ?? 'wasm') as 'wasm' | 'cpu';
   const t = args.indexOf('--top');
   const top = t >= 0 ? Number(args[t + 1]) : 15;
-  profileStep(kind, backend, args.includes('--proposed'))
+  profileStep(kind, backend)
     .then((p) => {
       console.log(
         `${kind} on ${backend}: step ${p.stepMs.toFixed(1)} ms wall, ${p.cpuMs.toFixed(1)} ms CPU; profiled step: ` +

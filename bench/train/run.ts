@@ -19,7 +19,6 @@ import { cnnEmbedder } from '../../lib/models/cnn';
 import { mlpEmbedder } from '../../lib/models/mlp';
 import { Random } from '../../lib/random';
 import { trainStep, type StepContext } from '../../lib/train/step';
-import { installProposedKernels } from './proposed-kernels';
 import {
   formatRatio,
   formatSpan,
@@ -100,11 +99,11 @@ function availableBackends(): Backend[] {
 
 /**
  * Warm-up and timed steps per case (the first step, whose loss is reported, is one more warm-up).
- * Steps that take seconds (the CNN; anything on the pure-JS cpu backend as shipped) get fewer.
+ * Steps that take up to a second (the CNN; anything on the pure-JS cpu backend) get fewer.
  */
-function repeatsFor(kind: ModelKind, backend: Backend, proposed: boolean, repeats: number) {
+function repeatsFor(kind: ModelKind, backend: Backend, repeats: number) {
   if (backend !== 'cpu') return kind === 'cnn' ? { warmup: 0, repeats: Math.min(repeats, 3) } : { warmup: 1, repeats };
-  return { warmup: 0, repeats: Math.min(repeats, proposed ? 3 : 2) };
+  return { warmup: 0, repeats: Math.min(repeats, 3) };
 }
 
 interface Measured {
@@ -114,25 +113,16 @@ interface Measured {
   firstLoss: number;
 }
 
-async function measure(
-  kind: ModelKind,
-  backend: Backend,
-  proposed: boolean,
-  repeats: number,
-  x: Float32Array,
-  y: Int32Array,
-) {
-  const undo = proposed && backend !== 'tensorflow' ? installProposedKernels(backend) : () => undefined;
+async function measure(kind: ModelKind, backend: Backend, repeats: number, x: Float32Array, y: Int32Array) {
   const s = makeStep(kind, x, y);
   try {
     const firstLoss = s.step();
     // Counted after the first step, which creates Adam's moment variables (disposed with it).
     const before = tf.memory().numTensors;
-    const ours = await timeRepeats(s.step, repeatsFor(kind, backend, proposed, repeats));
+    const ours = await timeRepeats(s.step, repeatsFor(kind, backend, repeats));
     return { firstLoss, ours, leaked: tf.memory().numTensors - before };
   } finally {
     s.dispose();
-    undo();
   }
 }
 
@@ -145,13 +135,10 @@ async function measure(
 export async function benchTrain({
   repeats = 10,
   models = ['mlp', 'cnn'] as ModelKind[],
-  withProposed = true,
   log = (line: string) => console.log(line),
 }: {
   repeats?: number;
   models?: ModelKind[];
-  /** Also time each backend with the kernel fixes of proposed-kernels.ts (before/after). */
-  withProposed?: boolean;
   log?: (line: string) => void;
 } = {}): Promise<ResultTable> {
   await ready();
@@ -178,13 +165,10 @@ export async function benchTrain({
         );
         continue;
       }
-      for (const proposed of backend === 'tensorflow' || !withProposed ? [false] : [false, true]) {
-        const name = proposed ? `${backend} + proposed kernels` : backend;
-        const { firstLoss, ours, leaked } = await measure(kind, backend, proposed, repeats, x, y);
-        if (leaked !== 0) table.notes.push(`${kind} on ${name}: ${leaked} tensors left after the steps`);
-        measured.push({ kind, backend: name, ours, firstLoss });
-        log(`train ${kind} ${name}: ${formatSpan(ours, 'ms')} (${ours.samples.length} steps)`);
-      }
+      const { firstLoss, ours, leaked } = await measure(kind, backend, repeats, x, y);
+      if (leaked !== 0) table.notes.push(`${kind} on ${backend}: ${leaked} tensors left after the steps`);
+      measured.push({ kind, backend, ours, firstLoss });
+      log(`train ${kind} ${backend}: ${formatSpan(ours, 'ms')} (${ours.samples.length} steps)`);
     }
   }
   await useBackend('wasm');
@@ -216,12 +200,11 @@ export async function benchTrain({
     }
   }
   fs.rmSync(file, { force: true });
-  if (withProposed)
-    table.notes.push(
-      '"+ proposed kernels": the same step with bench/train/proposed-kernels.ts installed (wasm BatchMatMul ' +
-        'without the slow transposed path, wasm Conv2DBackpropFilter as im2col + matmul; cpu UnsortedSegmentSum ' +
-        'in one pass), the fixes proposed for lib/backend',
-    );
+  table.notes.push(
+    "with the library's kernels (lib/backend): wasm BatchMatMul without tfjs's slow transposed path, wasm " +
+      'Conv2DBackpropFilter as im2col + matmul, cpu UnsortedSegmentSum in one pass; before them (2026-11-28 ' +
+      'run) the medians were MLP wasm 111 ms, MLP cpu 3340 ms, CNN wasm 2831 ms (bench/train/PROFILE.md)',
+  );
   table.notes.push(
     `same seeded batch both sides: ${BATCH} rows of uniform [0,1) pixels, ${CLASSES} classes × ${BATCH / CLASSES}; ` +
       `PyTorch with ${threads || '?'} thread(s); one sample = one full step, after warm-up steps`,

@@ -1,11 +1,12 @@
 /**
  * Backend selection (select.ts) and the library's additions to the tfjs backends: the kernels the wasm backend lacks (or gets
- * wrong) for training, and the bridge that borrows a kernel from another backend.
+ * wrong, or runs slowly) for training, a faster cpu segment sum, and the bridge that borrows a kernel from another backend.
  *
  * @example
  * import { registerMissingWasmKernels } from 'metriclab';
- * registerMissingWasmKernels(); // ['Conv2DBackpropFilter', ..., 'MaxPoolGrad', ..., 'UnsortedSegmentSum']
+ * registerMissingWasmKernels(); // ['BatchMatMul', 'Conv2DBackpropFilter', ..., 'MaxPoolGrad', ..., 'UnsortedSegmentSum']
  */
+export { registerCpuKernels, REPLACED_CPU_KERNELS } from './cpu-kernels';
 export { bridgeKernel } from './kernel-bridge';
 export {
   FAST_WASM_KERNELS,
@@ -13,5 +14,6 @@ export {
   registerMissingWasmKernels,
   REPLACED_WASM_KERNELS,
   UNBRIDGED_WASM_KERNELS,
+  WRAPPED_WASM_KERNELS,
 } from './wasm-kernels';
 export * from './select';

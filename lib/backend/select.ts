@@ -16,6 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -45,7 +46,7 @@ export interface BackendInfo {
   cudaGpuSeen: boolean;
   nativePackages: { gpu: NativePackageStatus; cpu: NativePackageStatus };
   versions: Record<string, string>;
-  /** Kernels this library registered for the backend because tfjs lacks them (wasm). */
+  /** Kernels this library registered for the backend because tfjs lacks them or they are slow (wasm, cpu). */
   addedKernels: string[];
 }
 
@@ -125,6 +126,11 @@ async function tryWasm(): Promise<string[]> {
   return registerMissingWasmKernels();
 }
 
+async function useCpu(): Promise<string[]> {
+  await tf.setBackend('cpu');
+  return registerCpuKernels();
+}
+
 async function select(
   request: BackendRequest,
 ): Promise<Omit<BackendInfo, 'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend'>> {
@@ -161,8 +167,12 @@ async function select(
         addedKernels: await tryWasm(),
       };
     case 'cpu':
-      await tf.setBackend('cpu');
-      return { requested: request, backend: 'cpu', reason: 'forced by METRICLAB_BACKEND=cpu', addedKernels: [] };
+      return {
+        requested: request,
+        backend: 'cpu',
+        reason: 'forced by METRICLAB_BACKEND=cpu',
+        addedKernels: await useCpu(),
+      };
     case 'auto': {
       const notes: string[] = [];
       if (gpuPkg && cudaGpuSeen()) {
@@ -206,12 +216,11 @@ async function select(
       } catch (e) {
         notes.push(`wasm failed (${(e as Error).message})`);
       }
-      await tf.setBackend('cpu');
       return {
         requested: request,
         backend: 'cpu',
         reason: `auto: ${notes.join('; ')}; falling back to the pure-JS cpu backend`,
-        addedKernels: [],
+        addedKernels: await useCpu(),
       };
     }
   }
@@ -267,11 +276,11 @@ export function backendInfo(): BackendInfo | null {
 
 /**
  * Switches to another backend in this process (tests run the same checks on wasm and cpu).
- * Registers the library's extra wasm kernels when needed.
+ * Registers the library's extra wasm or cpu kernels when needed (once per process).
  */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   if (name === 'wasm') await tryWasm();
-  else await tf.setBackend('cpu');
+  else await useCpu();
   await tf.ready();
 }
 

@@ -4,30 +4,32 @@
  * Einsum and the Ragged* ops. Each is registered for 'wasm' as a bridge to the cpu backend's
  * kernel (see kernel-bridge.ts): correct by construction, but it copies its inputs and outputs
  * across the two backends and runs in plain JavaScript. The two on the training hot path have
- * direct typed-array implementations instead (the cpu ones take seconds per step; see
- * FAST_WASM_KERNELS), which fall back to the bridge for cases they do not cover. One kernel
- * wasm does have, MaxPoolGrad, gives wrong gradients in tfjs 4.22 and is replaced
- * (REPLACED_WASM_KERNELS).
+ * faster implementations instead (the cpu ones take seconds per step; see FAST_WASM_KERNELS),
+ * which fall back to the bridge for cases they do not cover. One kernel wasm does have,
+ * MaxPoolGrad, gives wrong gradients in tfjs 4.22 and is replaced (REPLACED_WASM_KERNELS); one is
+ * right but slow in a common case, BatchMatMul with a transposed operand, and is wrapped
+ * (WRAPPED_WASM_KERNELS).
  *
- * Called by lib/backend.ts whenever the wasm backend is selected.
+ * Called by select.ts whenever the wasm backend is selected.
  *
  * @example
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
- * registerMissingWasmKernels(); // ['Conv2DBackpropFilter', ..., 'UnsortedSegmentSum']
+ * registerMissingWasmKernels(); // ['BatchMatMul', 'Conv2DBackpropFilter', ..., 'UnsortedSegmentSum']
  * registerMissingWasmKernels(); // the same list; nothing is registered twice
  */
 import * as tf from '@tensorflow/tfjs';
 import { bridgeKernel } from './kernel-bridge';
-import { conv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter';
+import { im2colFilterGrad } from './kernels/im2col-filter-grad';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import { transposingMatMul } from './kernels/transposing-mat-mul';
 import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum';
 
-/** Kernels with a direct implementation; each gets the cpu bridge as its fallback. */
+/** Kernels with a faster implementation; each gets the cpu bridge as its fallback. */
 export const FAST_WASM_KERNELS: Readonly<Record<string, (fallback: tf.KernelFunc) => tf.KernelFunc>> = {
   UnsortedSegmentSum: unsortedSegmentSumKernel,
-  Conv2DBackpropFilter: conv2DBackpropFilterKernel,
+  Conv2DBackpropFilter: im2colFilterGrad,
 };
 
 /**
@@ -36,6 +38,14 @@ export const FAST_WASM_KERNELS: Readonly<Record<string, (fallback: tf.KernelFunc
  */
 export const REPLACED_WASM_KERNELS: Readonly<Record<string, (fallback: tf.KernelFunc) => tf.KernelFunc>> = {
   MaxPoolGrad: maxPoolGradKernel,
+};
+
+/**
+ * Shipped wasm kernels wrapped around themselves: each wrapper gets tfjs's wasm kernel as the one
+ * it calls (see each file for why).
+ */
+export const WRAPPED_WASM_KERNELS: Readonly<Record<string, (shipped: tf.KernelFunc) => tf.KernelFunc>> = {
+  BatchMatMul: transposingMatMul,
 };
 
 /**
@@ -73,8 +83,8 @@ let registered: string[] | null = null;
 
 /**
  * Registers a cpu-bridged wasm kernel for every kernel the cpu backend has and wasm lacks
- * (except UNBRIDGED_WASM_KERNELS), and replaces the broken REPLACED_WASM_KERNELS. Idempotent: returns the names registered by the first call,
- * every time. Needs '@tensorflow/tfjs-backend-wasm' imported first (its import registers the
+ * (except UNBRIDGED_WASM_KERNELS), replaces the broken REPLACED_WASM_KERNELS and wraps
+ * WRAPPED_WASM_KERNELS. Idempotent: returns the names registered by the first call, every time. Needs '@tensorflow/tfjs-backend-wasm' imported first (its import registers the
  * native wasm kernels, which must not be shadowed).
  */
 export function registerMissingWasmKernels(): string[] {
@@ -95,6 +105,15 @@ export function registerMissingWasmKernels(): string[] {
     const direct = FAST_WASM_KERNELS[kernelName] ?? REPLACED_WASM_KERNELS[kernelName];
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: direct ? direct(bridged) : bridged });
   }
+  for (const [kernelName, wrap] of Object.entries(WRAPPED_WASM_KERNELS)) {
+    const shipped = tf.getKernel(kernelName, 'wasm');
+    if (!shipped) continue; // nothing to speed up; tfjs's dispatch reports the missing kernel
+    tf.unregisterKernel(kernelName, 'wasm');
+    // setupFunc stays: it binds the native function, and a re-initialised backend needs it again.
+    tf.registerKernel({ ...shipped, kernelFunc: wrap(shipped.kernelFunc) });
+    names.push(kernelName);
+  }
+  names.sort();
   registered = names;
   return [...names];
 }

@@ -5,33 +5,8 @@ import { bridgeKernel, referenceBackend } from '../../lib/backend/kernel-bridge'
 import { missingKernels, registerMissingWasmKernels, UNBRIDGED_WASM_KERNELS } from '../../lib/backend/wasm-kernels';
 import { Random } from '../../lib/random';
 import { expectClose, expectNoLeak } from '../helpers/backends';
+import { expectWasmMatchesCpu, runOn } from './compare';
 import { mlp, quadrantImages, seededNormal, smallCnn, trainAdam } from './tiny-models';
-
-type Outputs = { values: number[][]; dtypes: string[]; shapes: number[][] };
-
-/** Runs fn (which must build its inputs from a seed) on one backend and reads the results. */
-async function runOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor | tf.Tensor[]): Promise<Outputs> {
-  await useBackend(backend);
-  return tf.tidy(() => {
-    const out = fn();
-    const list = Array.isArray(out) ? out : [out];
-    return {
-      values: list.map((t) => Array.from(t.dataSync() as ArrayLike<number>)),
-      dtypes: list.map((t) => t.dtype),
-      shapes: list.map((t) => t.shape),
-    };
-  });
-}
-
-/** fn on wasm equals fn on cpu (the reference implementations) within atol + rtol * |cpu|. */
-async function expectWasmMatchesCpu(fn: () => tf.Tensor | tf.Tensor[], atol = 1e-4, rtol = 1e-4): Promise<Outputs> {
-  const cpu = await runOn('cpu', fn);
-  const wasm = await runOn('wasm', fn);
-  assert.deepEqual(wasm.shapes, cpu.shapes, 'output shapes differ between wasm and cpu');
-  assert.deepEqual(wasm.dtypes, cpu.dtypes, 'output dtypes differ between wasm and cpu');
-  wasm.values.forEach((v, i) => expectClose(v, cpu.values[i], atol, rtol, `output ${i}`));
-  return wasm;
-}
 
 /** Gradients of sum(conv2d(x, f) * w) with respect to x and f, for seeded x, f, w. */
 function convGrads(xShape: number[], fShape: number[], strides: number, pad: 'same' | 'valid' | number): tf.Tensor[] {

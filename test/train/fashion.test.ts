@@ -1,5 +1,5 @@
 /**
- * End to end on the shipped Fashion-MNIST: 2 epochs of triplet loss with semi-hard mining on
+ * End to end on the shipped Fashion-MNIST (data/, the same images on every machine): 2 epochs of triplet loss with semi-hard mining on
  * classes 0-4 must beat the untrained model's Recall@1 on held-out test images; raw-pixel k-NN
  * Recall@1 is printed for comparison (not asserted: on 5 seen classes raw pixels are strong).
  */
@@ -7,6 +7,7 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../../lib/backend';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';
+import { SHIPPED_DATA_DIR } from '../../lib/data/locate';
 import { losses } from '../../lib/losses';
 import { miners } from '../../lib/miners';
 import { mlpEmbedder } from '../../lib/models';
@@ -21,8 +22,8 @@ describe('train on Fashion-MNIST (triplet + semi-hard, 2 epochs)', function () {
 
   it('improves held-out Recall@1 over the untrained model', async () => {
     await ready();
-    const trainAll = await loadDataset('fashion-mnist', { split: 'train', limit: 6000, flat: true });
-    const testAll = await loadDataset('fashion-mnist', { split: 'test', limit: 2000, flat: true });
+    const trainAll = await loadDataset('fashion-mnist', { split: 'train', flat: true, dataDir: SHIPPED_DATA_DIR });
+    const testAll = await loadDataset('fashion-mnist', { split: 'test', limit: 2000, flat: true, dataDir: SHIPPED_DATA_DIR });
     const trainSet = subsetDataset(
       trainAll,
       classDisjointSplit(trainAll.labels, { trainClasses: TRAIN_CLASSES, testClasses: UNSEEN_CLASSES }).train,
@@ -49,6 +50,8 @@ describe('train on Fashion-MNIST (triplet + semi-hard, 2 epochs)', function () {
     });
     const before = history.initialMetrics!.recallAt1;
     const after = history.epochs[1].metrics!.recallAt1;
+    const mapBefore = history.initialMetrics!.mapAtR;
+    const mapAfter = history.epochs[1].metrics!.mapAtR;
     const metrics = retrievalMetricsFn([1]);
     const raw = (await metrics(seenTest.images, seenTest.labels)).recallAt1;
     const rawUnseen = (await metrics(unseenTest.images, unseenTest.labels)).recallAt1;
@@ -58,10 +61,14 @@ describe('train on Fashion-MNIST (triplet + semi-hard, 2 epochs)', function () {
     unseenEmb.dispose();
     console.log(
       `      ${history.steps.length} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; held-out Recall@1 (seen classes, ` +
-        `${seenTest.labels.length} images): untrained ${before.toFixed(3)} -> trained ${after.toFixed(3)}, raw pixels ${raw.toFixed(3)}; ` +
+        `${seenTest.labels.length} images): untrained ${before.toFixed(3)} -> trained ${after.toFixed(3)} (MAP@R ${mapBefore.toFixed(3)} -> ${mapAfter.toFixed(3)}), raw pixels ${raw.toFixed(3)}; ` +
         `unseen classes (${unseenTest.labels.length}): trained ${unseen.toFixed(3)}, raw pixels ${rawUnseen.toFixed(3)}`,
     );
-    assert.ok(after > before + 0.02, `Recall@1 ${before} -> ${after}`);
+    // Seeded and deterministic per backend. Measured on wasm: Recall@1 0.818 -> 0.836 and MAP@R
+    // 0.374 -> 0.673 (a random MLP already ranks the nearest neighbour well; the ranking of the
+    // whole class is what training fixes). The margins sit below those gains.
+    assert.ok(after > before + 0.01, `Recall@1 ${before} -> ${after}`);
+    assert.ok(mapAfter > mapBefore + 0.15, `MAP@R ${mapBefore} -> ${mapAfter}`);
     model.dispose();
     tf.dispose([trainSet.images, seenTest.images, unseenTest.images]);
   });

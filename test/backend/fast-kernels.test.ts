@@ -1,0 +1,205 @@
+/**
+ * The kernels that make a training step fast (lib/backend/kernels: the wrapped wasm BatchMatMul,
+ * the im2col filter gradient, the one-pass segment sum on cpu) give the cpu backend's numbers or
+ * a plain loop's, free what they allocate, and are registered once.
+ */
+import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { ready, registerCpuKernels, registerMissingWasmKernels, useBackend } from '../../lib/backend';
+import type { Shape4D } from '../../lib/backend/kernels/io';
+import { transposingMatMul } from '../../lib/backend/kernels/transposing-mat-mul';
+import { Random } from '../../lib/random';
+import { expectClose } from '../helpers/backends';
+import { expectNoBackendLeak, expectWasmMatchesCpu } from './compare';
+import { seededNormal } from './tiny-models';
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'metriclab.js');
+const FLAGS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Seeded a and b stored so that op(a)·op(b) is [batch.., m, k]·[batch.., k, n]. */
+function operands(batch: number[], m: number, k: number, n: number, ta: boolean, tb: boolean): [tf.Tensor, tf.Tensor] {
+  const rng = new Random(m * 100 + k * 10 + n);
+  const a = seededNormal(rng, [...batch, ...(ta ? [k, m] : [m, k])]);
+  const b = seededNormal(rng, [...batch, ...(tb ? [n, k] : [k, n])]);
+  return [a, b];
+}
+
+describe('fast kernels: wasm BatchMatMul without the transposed path', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  it('is registered for wasm and reported once', function () {
+    const first = registerMissingWasmKernels();
+    assert.ok(first.includes('BatchMatMul'), `BatchMatMul missing from ${first.join(', ')}`);
+    const kernel = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
+    assert.deepEqual(registerMissingWasmKernels(), first);
+    assert.equal(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc, kernel, 'a second call wrapped it again');
+  });
+
+  for (const [ta, tb] of FLAGS) {
+    it(`transposeA=${ta} transposeB=${tb}: equals cpu within 1e-4, rank 2 and batched rank 3`, async function () {
+      await expectWasmMatchesCpu(() => {
+        const [a, b] = operands([], 37, 19, 23, ta, tb);
+        return tf.matMul(a, b, ta, tb);
+      });
+      await expectWasmMatchesCpu(() => {
+        const [a, b] = operands([3], 5, 7, 4, ta, tb);
+        return tf.matMul(a, b, ta, tb);
+      });
+    });
+  }
+
+  it('gradients through a transposed matmul equal cpu (dA = dy·B, dB = dyᵀ·A)', async function () {
+    await expectWasmMatchesCpu(() => {
+      const [a, b] = operands([], 16, 12, 9, false, true);
+      return tf.grads((x, y) => tf.matMul(x, y, false, true).square().sum())([a, b]);
+    });
+  });
+
+  it('hands the shipped kernel untransposed operands with the flags cleared', function () {
+    const seen: { shapes: number[][]; attrs: tf.NamedAttrMap }[] = [];
+    // A stand-in for the shipped kernel that records what it was given and returns zeros.
+    const wrapped = transposingMatMul((args) => {
+      seen.push({ shapes: [args.inputs.a!.shape, args.inputs.b!.shape], attrs: { ...args.attrs } });
+      const backend = args.backend as tf.KernelBackend;
+      return { dataId: backend.write(new Float32Array(30), [2, 3, 5], 'float32'), shape: [2, 3, 5], dtype: 'float32' };
+    });
+    const [a, b] = operands([2], 3, 4, 5, true, true); // stored [2,4,3] and [2,5,4]
+    const backend = tf.engine().backend;
+    const out = expectNoBackendLeak(() => {
+      const o = wrapped({ inputs: { a, b }, backend, attrs: { transposeA: true, transposeB: true } }) as tf.TensorInfo;
+      backend.disposeData(o.dataId);
+      return o;
+    });
+    tf.dispose([a, b]);
+    assert.deepEqual(seen[0].shapes, [
+      [2, 3, 4],
+      [2, 4, 5],
+    ]);
+    assert.equal(seen[0].attrs.transposeA, false);
+    assert.equal(seen[0].attrs.transposeB, false);
+    assert.deepEqual(out.shape, [2, 3, 5]);
+  });
+
+  it('frees its transposed copies (no tensor, no wasm data left)', function () {
+    const [a, b] = operands([2], 8, 6, 4, true, true);
+    for (const [ta, tb] of FLAGS) {
+      const aa = ta ? a : tf.transpose(a, [0, 2, 1]);
+      const bb = tb ? b : tf.transpose(b, [0, 2, 1]);
+      expectNoBackendLeak(() => tf.matMul(aa, bb, ta, tb).dispose());
+      if (aa !== a) aa.dispose();
+      if (bb !== b) bb.dispose();
+    }
+    tf.dispose([a, b]);
+  });
+});
+
+/** dW = runKernel Conv2DBackpropFilter for seeded x and dy (the shape conv2d would give). */
+function filterGrad(
+  xShape: number[],
+  filterShape: number[],
+  strides: [number, number],
+  pad: 'same' | 'valid' | number,
+) {
+  return (): tf.Tensor => {
+    const rng = new Random(xShape.reduce((a, b) => a * 7 + b, 1));
+    const x = seededNormal(rng, xShape) as tf.Tensor4D;
+    // The shape from backend_util, not a wasm conv2d: keeps the check to the kernel under test.
+    const info = tf.backend_util.computeConv2DInfo(xShape as Shape4D, filterShape as Shape4D, strides, 1, pad);
+    const outShape = info.outShape;
+    const dy = seededNormal(rng, outShape);
+    const attrs: tf.NamedAttrMap = { strides, pad, dataFormat: 'NHWC', filterShape };
+    return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
+  };
+}
+
+describe('fast kernels: wasm Conv2DBackpropFilter as im2col + matmul', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  const cases: [number[], number[], [number, number], 'same' | 'valid' | number][] = [
+    [[2, 6, 6, 2], [3, 3, 2, 3], [1, 1], 'valid'],
+    [[1, 5, 5, 1], [3, 3, 1, 2], [2, 2], 'same'],
+    [[3, 9, 7, 4], [2, 3, 4, 5], [2, 1], 'same'],
+    [[2, 8, 10, 3], [5, 5, 3, 2], [3, 2], 2],
+    [[4, 14, 14, 8], [3, 3, 8, 16], [1, 1], 'same'],
+  ];
+  for (const [xs, fs, s, pad] of cases) {
+    it(`x ${xs.join('x')}, filter ${fs.join('x')}, strides ${s.join(',')}, pad ${pad}: equals cpu within 1e-4`, async function () {
+      const out = await expectWasmMatchesCpu(filterGrad(xs, fs, s, pad));
+      assert.deepEqual(out.shapes[0], fs);
+    });
+  }
+
+  it('frees its patch matrix (no tensor, no wasm data left)', function () {
+    const x = tf.tidy(() => seededNormal(new Random(3), [2, 6, 6, 2]));
+    const dy = tf.tidy(() => seededNormal(new Random(4), [2, 6, 6, 3]));
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] };
+    expectNoBackendLeak(() => (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose());
+    tf.dispose([x, dy]);
+  });
+});
+
+describe('fast kernels: cpu UnsortedSegmentSum in one pass', function () {
+  before(async function () {
+    await ready();
+    await useBackend('cpu');
+  });
+  after(async function () {
+    await useBackend('wasm');
+  });
+
+  it('useBackend("cpu") registers it once', async function () {
+    assert.deepEqual(registerCpuKernels(), ['UnsortedSegmentSum']);
+    const kernel = tf.getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc;
+    await useBackend('cpu');
+    assert.deepEqual(registerCpuKernels(), ['UnsortedSegmentSum']);
+    assert.equal(tf.getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc, kernel, 'wrapped twice');
+  });
+
+  it('the gradient of gather over rows sums the upstream rows per index (plain loop), no leak', function () {
+    const idx = [5, 0, 5, 2, 5, 1];
+    const rng = new Random(6);
+    const up = Float32Array.from({ length: idx.length * 3 }, () => rng.normal());
+    const got = expectNoBackendLeak(() =>
+      tf.tidy(() => {
+        const w = tf.tensor1d(Array.from(up), 'float32').reshape([idx.length, 3]);
+        const f = (v: tf.Tensor) => tf.sum(tf.mul(tf.gather(v, tf.tensor1d(idx, 'int32')), w));
+        return tf
+          .grad(f)(tf.zeros([7, 3]))
+          .dataSync();
+      }),
+    );
+    const want = new Float32Array(7 * 3);
+    idx.forEach((row, i) => {
+      for (let j = 0; j < 3; j++) want[row * 3 + j] += up[i * 3 + j];
+    });
+    expectClose(got, want, 1e-6, 1e-6, 'dx');
+  });
+
+  it('int32 data falls back to the tfjs kernel and still sums correctly (by hand)', function () {
+    const got = tf.tidy(() =>
+      tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 0, 1, 3], 'int32'), 4).dataSync(),
+    );
+    assert.deepEqual(Array.from(got), [2, 4, 0, 4]);
+  });
+
+  it('`metriclab info` on cpu lists it under the kernels added', function () {
+    const out = execFileSync('node', [BIN, 'info'], {
+      encoding: 'utf8',
+      env: { ...process.env, METRICLAB_BACKEND: 'cpu' },
+    });
+    assert.match(out, /kernels added:\s+UnsortedSegmentSum/);
+  });
+});
