@@ -163,6 +163,17 @@ function replaceSection(doc: string, section: string): string {
   return doc.slice(0, start) + section + (next < 0 ? '' : doc.slice(next));
 }
 
+/** With --only, the header says which rows were re-run and when (the Date line is the full run's). */
+function noteRefresh(doc: string, rows: Set<number>): string {
+  const line = `- Rows ${[...rows].sort((a, b) => a - b).join(', ')} re-run on ${new Date().toISOString()} (\`npm run bench -- --only\`)`;
+  const lines = doc
+    .split('\n')
+    .filter((l) => !l.startsWith(`- Rows ${[...rows].sort((a, b) => a - b).join(', ')} re-run on`));
+  const at = lines.findIndex((l) => l.startsWith('- Date:'));
+  lines.splice(at + 1, 0, line);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
@@ -192,7 +203,7 @@ async function main(): Promise<void> {
   const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8').trim() : '';
   const doc =
     only && fs.existsSync(outFile)
-      ? [...bodies, notes].reduce(replaceSection, fs.readFileSync(outFile, 'utf8'))
+      ? noteRefresh([...bodies, notes].reduce(replaceSection, fs.readFileSync(outFile, 'utf8')), only)
       : [header(info, installLog, (performance.now() - t0) / 1000), ...bodies, notes, ''].join('\n');
   fs.writeFileSync(outFile, doc);
   console.log(`wrote ${path.relative(process.cwd(), outFile)}`);
