@@ -23,7 +23,12 @@ describe('train on Fashion-MNIST (triplet + semi-hard, 2 epochs)', function () {
   it('improves held-out Recall@1 over the untrained model', async () => {
     await ready();
     const trainAll = await loadDataset('fashion-mnist', { split: 'train', flat: true, dataDir: SHIPPED_DATA_DIR });
-    const testAll = await loadDataset('fashion-mnist', { split: 'test', limit: 2000, flat: true, dataDir: SHIPPED_DATA_DIR });
+    const testAll = await loadDataset('fashion-mnist', {
+      split: 'test',
+      limit: 2000,
+      flat: true,
+      dataDir: SHIPPED_DATA_DIR,
+    });
     const trainSet = subsetDataset(
       trainAll,
       classDisjointSplit(trainAll.labels, { trainClasses: TRAIN_CLASSES, testClasses: UNSEEN_CLASSES }).train,
