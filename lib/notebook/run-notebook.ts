@@ -105,7 +105,8 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
   const outputPath = options.inplace ? notebookPath : (options.outputPath ?? null);
   const result: RunResult = {
     notebookPath,
-    outputPath,
+    // Set once something is written, so a report never points at a file that does not exist.
+    outputPath: null,
     notebook: null,
     error: null,
     exitCode: 0,
@@ -135,7 +136,9 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
   prepare(nb);
   result.notebook = nb;
   const save = (): void => {
-    if (outputPath) writeNotebook(outputPath, nb);
+    if (!outputPath) return;
+    writeNotebook(outputPath, nb);
+    result.outputPath = outputPath;
   };
 
   let kernel: Kernel;

@@ -136,6 +136,8 @@ describe('notebook runner on tslab', function () {
     assert.match(io.stderr(), /malformed\.ipynb must be an nbformat 4 notebook, but it is not valid JSON/);
     assert.equal(sha(fixture('malformed.ipynb')), before);
     assert.ok(!fs.existsSync(out));
+    // Nothing was written, so neither the report nor the progress line may point at a file.
+    assert.doesNotMatch(io.stderr() + io.stdout(), /partial notebook written|-> .*malformed\.ipynb/);
     const usage = captureIo();
     assert.equal(await runCli(['--jobs', '0', 'x.ipynb'], usage), 2);
     assert.match(usage.stderr(), /--jobs must be a positive integer, but got 0/);
