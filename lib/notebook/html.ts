@@ -1,11 +1,13 @@
 /**
  * Static HTML export without nbconvert: one self-contained page per executed notebook (markdown
- * via `marked`, code highlighted by highlight.js, outputs with PNG/JPEG/SVG images inlined as
- * data URLs, HTML as is) and an index page linking them. Pages need no network.
+ * via `marked` with $…$ / $$…$$ math rendered by KaTeX as MathML, code highlighted by
+ * highlight.js, outputs with PNG/JPEG/SVG images inlined as data URLs, HTML as is) and an index
+ * page linking them. Pages need no network and no fonts: browsers render MathML natively.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import hljs from 'highlight.js';
+import katex from 'katex';
 import type { Notebook } from './nbformat';
 import type { RunResult } from './run-notebook';
 import { stripAnsi, type MimeBundle, type Output } from './outputs';
@@ -37,10 +39,45 @@ function hljsCss(): string {
 
 type MarkdownRenderer = (md: string) => string;
 
+/** Code spans and fences, which may contain a literal '$' (template strings) and are left alone. */
+const CODE = /(```[\s\S]*?```|`[^`\n]*`)/;
+/** Display math first ($$…$$, may span lines), then inline math ($…$ on one line, not '$ '). */
+const MATH = /\$\$([\s\S]+?)\$\$|\$(?!\s)([^$\n]+?)\$/g;
+
+/**
+ * Replaces the math of a markdown text with placeholders marked cannot touch (it would read
+ * `_` and `*` inside formulas as emphasis) and returns the rendered formulas to put back.
+ */
+export function extractMath(markdown: string): { text: string; math: string[] } {
+  const math: string[] = [];
+  const text = markdown
+    .split(CODE)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(MATH, (_, display: string | undefined, inline: string | undefined) => {
+            math.push(
+              katex.renderToString(display ?? inline ?? '', {
+                displayMode: display !== undefined,
+                output: 'mathml',
+                throwOnError: false,
+              }),
+            );
+            return `MATHPLACEHOLDER${math.length - 1}X`;
+          }),
+    )
+    .join('');
+  return { text, math };
+}
+
 async function markdownRenderer(): Promise<MarkdownRenderer> {
   // marked is ESM-only: a dynamic import (kept as import() by the Node16 module setting).
   const { marked } = await import('marked');
-  return (md) => marked.parse(md, { async: false });
+  return (md) => {
+    const { text, math } = extractMath(md);
+    const html = marked.parse(text, { async: false });
+    return html.replace(/MATHPLACEHOLDER(\d+)X/g, (_, i: string) => math[Number(i)]);
+  };
 }
 
 function text(v: MimeBundle[string] | undefined): string {
