@@ -259,7 +259,7 @@ async function run(args: TrainArgs): Promise<void> {
   if (args.plots) {
     const viz = await import('../viz/index.js');
     const emb = embed(model, testSet.images);
-    const points = viz.pca(emb.arraySync(), { seed: args.seed }).points;
+    const points = viz.pca(emb.arraySync()).points;
     emb.dispose();
     const recallRows = (['untrained', 'trained', 'raw pixels'] as const).flatMap((method) => {
       const m = method === 'trained' ? final : method === 'untrained' ? (history.initialMetrics ?? {}) : rawPixels;

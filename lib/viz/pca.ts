@@ -16,8 +16,6 @@ export interface PcaOptions {
    * start to seed. Accepted so that existing calls keep compiling.
    */
   seed?: number;
-  /** @deprecated No effect (the solver no longer iterates to a tolerance); accepted for compatibility. */
-  maxIterations?: number;
 }
 
 export interface PcaResult {
