@@ -29,7 +29,8 @@ class NPairsLoss extends BaseMetricLoss {
         consider(i, j, j !== ref.self[i] && labels[i] === ref.labels[j]);
       }
     } else {
-      for (let i = 0; i < labels.length; i++) forEachCandidate(labels, ref, i, (j, positive) => consider(i, j, positive));
+      for (let i = 0; i < labels.length; i++)
+        forEachCandidate(labels, ref, i, (j, positive) => consider(i, j, positive));
     }
     if (a.length === 0) return { groups: [] };
     const anchors = tf.gather(embeddings, tf.tensor1d(a, 'int32'));

@@ -63,7 +63,11 @@ export function resolveCandidates(
       fail(fn, 'reference.selfIndex', `have one entry per anchor (${n})`, reference.selfIndex.length);
     }
     for (let i = 0; i < n; i++) {
-      self[i] = checkNumber(fn, `reference.selfIndex[${i}]`, reference.selfIndex[i], { min: -1, max: m - 1, integer: true });
+      self[i] = checkNumber(fn, `reference.selfIndex[${i}]`, reference.selfIndex[i], {
+        min: -1,
+        max: m - 1,
+        integer: true,
+      });
     }
   }
   return { embeddings: reference.embeddings, labels: refLabels, m, self, isBatch: false };
