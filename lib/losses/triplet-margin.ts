@@ -31,7 +31,9 @@ export class TripletMarginLoss extends BaseMetricLoss {
   }
 
   private violation(ap: tf.Tensor, an: tf.Tensor, pn: () => tf.Tensor): tf.Tensor {
-    const neg = this.swap ? this.distance.smallest(an, pn()) : an;
+    // tfjs's Minimum/Maximum gradient does not reduce broadcast axes: broadcast an to pn first.
+    const swapped = (other: tf.Tensor): tf.Tensor => this.distance.smallest(tf.broadcastTo(an, other.shape), other);
+    const neg = this.swap ? swapped(pn()) : an;
     const v = tf.add(this.distance.margin(ap, neg), this.margin);
     return this.smoothLoss ? tf.softplus(v) : tf.relu(v);
   }
