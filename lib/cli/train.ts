@@ -150,6 +150,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   const p = int('--batch P', batch[0], Math.min(DEFAULT_P, classesTrain.length));
   if (p > classesTrain.length)
     fail(FN, '--batch P', `be at most the number of training classes (${classesTrain.length})`, p);
+  if (values['memory-warmup'] !== undefined && values.memory === undefined) {
+    fail(FN, '--memory-warmup', 'come with --memory', values['memory-warmup']);
+  }
   return {
     dataset: checkOneOf(FN, '--dataset', values.dataset ?? 'fashion-mnist', ['fashion-mnist', 'mnist'] as const),
     loss: values.loss ?? 'triplet',
@@ -203,7 +206,6 @@ async function withMemory(
   miner: Miner | undefined,
 ): Promise<{ loss: MetricLoss; miner?: Miner; memory?: CrossBatchMemory }> {
   if (args.memory === 0) {
-    if (args.memoryWarmup > 0) fail(FN, '--memory-warmup', 'come with --memory', args.memoryWarmup);
     return { loss, miner };
   }
   const { BaseMetricLoss, losses } = await import('../losses/index.js');

@@ -49,7 +49,7 @@ export {
   type CrossBatchMemoryState,
   type MemoryComputeOptions,
 } from './cross-batch-memory';
-export { saveMemory, loadMemory } from './memory-io';
+export { saveMemory, loadMemory, MEMORY_JSON, MEMORY_BIN } from './memory-io';
 export type { Reference, Candidates } from './reference';
 export type { TripletMarginOptions, TripletMarginLoss } from './triplet-margin';
 export type { MarginLossOptions, MarginLoss } from './margin';
