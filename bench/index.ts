@@ -20,6 +20,7 @@ import { courseNotebooks } from '../lib/cli/course';
 import { benchCourse } from './course/run';
 import { machineInfo, pythonVersions, renderTable } from './common';
 import { benchTrain } from './train/run';
+import { benchXbm } from './train/xbm';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -114,6 +115,11 @@ const SECTIONS: Section[] = [
     row: 6,
     title: 'Row 6: the whole quick course',
     run: async () => renderTable(await benchCourse({ repeats: 1, log: progress })),
+  },
+  {
+    row: 7,
+    title: 'Row 7: cross-batch memory per training step',
+    run: async (quick) => renderTable(await benchXbm({ repeats: quick ? 2 : 8, log: progress })),
   },
 ];
 
