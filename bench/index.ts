@@ -3,7 +3,7 @@
  * on a 2-core machine would disturb each other), then bench/RESULTS.md with the machine,
  * backend, versions and date, and one section per row group.
  *
- * Row 1 (bench/train) and row 6 (bench/course) return tables; rows 2-5 are the other authors'
+ * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables; rows 2-5 are the other authors'
  * scripts (bench/losses, bench/eval, bench/runner), run as they are and quoted verbatim. The
  * Python references are installed from Debian first when missing (bench/install-references.sh);
  * a row whose script or reference fails says "skipped" with the reason.
