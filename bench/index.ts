@@ -3,7 +3,7 @@
  * on a 2-core machine would disturb each other), then bench/RESULTS.md with the machine,
  * backend, versions and date, and one section per row group.
  *
- * Row 1 (bench/train) and row 6 (bench/course) return tables; rows 2-5 are the other authors'
+ * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables; rows 2-5 are the other authors'
  * scripts (bench/losses, bench/eval, bench/runner), run as they are and quoted verbatim. The
  * Python references are installed from Debian first when missing (bench/install-references.sh);
  * a row whose script or reference fails says "skipped" with the reason.
@@ -20,6 +20,7 @@ import { courseNotebooks } from '../lib/cli/course';
 import { benchCourse } from './course/run';
 import { machineInfo, pythonVersions, renderTable } from './common';
 import { benchTrain } from './train/run';
+import { benchXbm } from './train/xbm';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -114,6 +115,11 @@ const SECTIONS: Section[] = [
     row: 6,
     title: 'Row 6: the whole quick course',
     run: async () => renderTable(await benchCourse({ repeats: 1, log: progress })),
+  },
+  {
+    row: 7,
+    title: 'Row 7: cross-batch memory per training step',
+    run: async (quick) => renderTable(await benchXbm({ repeats: quick ? 2 : 8, log: progress })),
   },
 ];
 

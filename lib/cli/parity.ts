@@ -4,7 +4,8 @@ import { ParityFileError, runParityFile } from '../parity';
 
 const USAGE = `Usage: metriclab parity FILE
 
-Runs every case of a parity fixture (the format of test/fixtures/parity.json) through the library
+Runs every case of a parity fixture (the format of test/fixtures/parity.json, or of
+test/fixtures/xbm-parity.json: format metriclab-parity-xbm/1, cross-batch memory) through the library
 and prints one line per case: kind/name, seed, error, PASS or FAIL (with what differed).
 Ends with 'N passed, N failed'. Exit status: 0 all passed, 1 any failure, 2 unreadable file.`;
 

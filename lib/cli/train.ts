@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from './main';
 import { ready } from '../backend';
+import type { CrossBatchMemory } from '../losses/cross-batch-memory';
 import type { MetricLoss, Miner } from '../types';
 import { ArgumentError, checkNumber, checkOneOf, fail } from '../validate';
 
@@ -34,6 +35,9 @@ Options:
                          proxyNCA, proxyAnchor, arcFace, cosFace, softmaxCrossEntropy (default triplet)
   --miner NAME           none | semihard | batch-hard | distance-weighted | multi-similarity |
                          pairMargin | hardestNegativePairs | tripletMargin (default semihard)
+  --memory N             cross-batch memory of N embeddings around the loss (a pair or triplet
+                         loss; the miner then mines against the memory); saved with the model
+  --memory-warmup S      steps on the batch alone before the memory starts (default 0)
   --epochs N             training epochs (default 5)
   --classes-train SPEC   training classes, a range '0-4' or a list '0,2,4' (default 0-4);
                          the other classes are the unseen ones evaluated
@@ -48,7 +52,8 @@ Options:
   --seed S               seed of the weights, batches and miners (default 0)
   --progress MODE        auto | bar | lines | none (default auto)
   --no-plots             skip the SVG/PNG plots
-  --out DIR              output directory (required): model/ (model.json + weights.bin),
+  --out DIR              output directory (required): model/ (model.json + weights.bin, and
+                         memory.json + memory.bin with --memory),
                          history.json, metrics.json, training-curves.svg/.png,
                          embedding-map.svg/.png, recall.svg/.png
   -h, --help             this text
@@ -61,6 +66,9 @@ interface TrainArgs {
   dataset: 'fashion-mnist' | 'mnist';
   loss: string;
   miner: string;
+  /** Cross-batch memory slots (0: none) and its warm-up steps. */
+  memory: number;
+  memoryWarmup: number;
   epochs: number;
   classesTrain: number[];
   embeddingDim: number;
@@ -109,6 +117,8 @@ export const TRAIN_OPTIONS = {
   dataset: { type: 'string' },
   loss: { type: 'string' },
   miner: { type: 'string' },
+  memory: { type: 'string' },
+  'memory-warmup': { type: 'string' },
   epochs: { type: 'string' },
   'classes-train': { type: 'string' },
   'embedding-dim': { type: 'string' },
@@ -140,10 +150,15 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   const p = int('--batch P', batch[0], Math.min(DEFAULT_P, classesTrain.length));
   if (p > classesTrain.length)
     fail(FN, '--batch P', `be at most the number of training classes (${classesTrain.length})`, p);
+  if (values['memory-warmup'] !== undefined && values.memory === undefined) {
+    fail(FN, '--memory-warmup', 'come with --memory', values['memory-warmup']);
+  }
   return {
     dataset: checkOneOf(FN, '--dataset', values.dataset ?? 'fashion-mnist', ['fashion-mnist', 'mnist'] as const),
     loss: values.loss ?? 'triplet',
     miner: values.miner ?? 'semihard',
+    memory: int('--memory', values.memory, 0, 0),
+    memoryWarmup: int('--memory-warmup', values['memory-warmup'], 0, 0),
     epochs: int('--epochs', values.epochs, 5),
     classesTrain,
     embeddingDim: int('--embedding-dim', values['embedding-dim'], 64),
@@ -164,7 +179,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
 async function makeLoss(name: string, numClasses: number, embeddingSize: number, seed: number): Promise<MetricLoss> {
   const { losses } = await import('../losses/index.js');
   const key = LOSS_ALIASES[name] ?? name;
-  const names = Object.keys(losses) as (keyof typeof losses)[];
+  // crossBatchMemory wraps a loss: it comes with --memory, not as a --loss.
+  const names = (Object.keys(losses) as (keyof typeof losses)[]).filter((k) => k !== 'crossBatchMemory');
   const factory = checkOneOf(FN, '--loss', key, names);
   if (CLASS_WEIGHT_LOSSES.includes(factory)) {
     const make = losses[factory] as (o: { numClasses: number; embeddingSize: number; seed: number }) => MetricLoss;
@@ -183,6 +199,31 @@ async function makeMiner(name: string, seed: number): Promise<Miner | undefined>
   return (miners[factory] as (o?: object) => Miner)();
 }
 
+/** With --memory, the loss and the miner go inside a cross-batch memory (the miner mines against it). */
+async function withMemory(
+  args: TrainArgs,
+  loss: MetricLoss,
+  miner: Miner | undefined,
+): Promise<{ loss: MetricLoss; miner?: Miner; memory?: CrossBatchMemory }> {
+  if (args.memory === 0) {
+    return { loss, miner };
+  }
+  const { BaseMetricLoss, losses } = await import('../losses/index.js');
+  const { BaseMiner } = await import('../miners/index.js');
+  if (!(loss instanceof BaseMetricLoss) || !loss.pairBased) {
+    fail(FN, '--loss', 'be a pair or triplet loss with --memory (not a proxy or classifier loss)', args.loss);
+  }
+  if (miner !== undefined && !(miner instanceof BaseMiner)) fail(FN, '--miner', 'be a miner of lib/miners', args.miner);
+  const memory = losses.crossBatchMemory({
+    loss,
+    miner,
+    embeddingSize: args.embeddingDim,
+    memorySize: args.memory,
+    startAfterSteps: args.memoryWarmup,
+  });
+  return { loss: memory, memory };
+}
+
 function writeJson(file: string, value: unknown): void {
   // NaN (undefined means) is not JSON; write null so the file parses everywhere.
   fs.writeFileSync(
@@ -196,6 +237,7 @@ async function run(args: TrainArgs): Promise<void> {
   const { loadDataset, classDisjointSplit, subsetDataset } = await import('../data/index.js');
   const { PKSampler } = await import('../samplers/index.js');
   const { mlpEmbedder, cnnEmbedder, saveModel } = await import('../models/index.js');
+  const { saveMemory } = await import('../losses/index.js');
   const { train, retrievalEvaluation, retrievalMetricsFn, embed } = await import('../train/index.js');
 
   const unseenClasses = Array.from({ length: 10 }, (_, c) => c).filter((c) => !args.classesTrain.includes(c));
@@ -217,10 +259,15 @@ async function run(args: TrainArgs): Promise<void> {
   const model =
     args.model === 'mlp' ? mlpEmbedder({ inputShape: [28, 28, 1], hidden: [256], ...head }) : cnnEmbedder(head);
   const numClasses = Math.max(...args.classesTrain) + 1;
+  const { loss, miner, memory } = await withMemory(
+    args,
+    await makeLoss(args.loss, numClasses, args.embeddingDim, args.seed),
+    await makeMiner(args.miner, args.seed),
+  );
   const history = await train({
     model,
-    loss: await makeLoss(args.loss, numClasses, args.embeddingDim, args.seed),
-    miner: await makeMiner(args.miner, args.seed),
+    loss,
+    miner,
     sampler: new PKSampler({
       labels: trainSet.labels,
       classesPerBatch: args.p,
@@ -243,6 +290,7 @@ async function run(args: TrainArgs): Promise<void> {
   const final = history.epochs[history.epochs.length - 1].metrics ?? {};
   fs.mkdirSync(args.out, { recursive: true });
   await saveModel(model, path.join(args.out, 'model'));
+  if (memory) await saveMemory(memory, path.join(args.out, 'model'));
   writeJson(path.join(args.out, 'history.json'), history);
   writeJson(path.join(args.out, 'metrics.json'), {
     evaluatedOn: `unseen classes ${unseenClasses.join(',')} of the ${args.dataset} test split (${testSet.labels.length} images)`,

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isPairIndices, type LabelsLike, type LossResult, type MetricLoss, type MinedIndices } from '../types';
 import { checkEmbeddings, checkOneOf, fail, labelsToArray } from '../validate';
 import { reduce, type Reduction } from '../reducers';
+import { resolveCandidates, type Candidates, type Reference } from './reference';
 
 /** The reductions a loss accepts (its result is a scalar, so not 'none'). */
 export type LossReduction = Exclude<Reduction, 'none'>;
@@ -29,14 +30,20 @@ export interface LossParts {
 
 /** Validated inputs handed to `computeLoss`. */
 export interface LossInput {
+  /** The anchors [N, D]. */
   embeddings: tf.Tensor2D;
   labels: Int32Array;
   n: number;
+  /** What anchors are paired with: the batch itself, or a reference (e.g. a cross-batch memory). */
+  ref: Candidates;
+  /** Anchor indices into the batch, positive/negative indices into `ref`. */
   mined?: MinedIndices;
 }
 
 export abstract class BaseMetricLoss implements MetricLoss {
   protected readonly reduction: LossReduction;
+  /** Whether terms compare embeddings with embeddings, so a `reference` can supply candidates. */
+  readonly pairBased: boolean = true;
 
   constructor(
     readonly name: string,
@@ -52,11 +59,23 @@ export abstract class BaseMetricLoss implements MetricLoss {
     return [];
   }
 
-  compute(embeddings: tf.Tensor2D, labels: LabelsLike, mined?: MinedIndices): LossResult {
+  /**
+   * The loss of a batch: pairs within it, or with `reference` (anchors from the batch, positives
+   * and negatives from the reference, each anchor's `selfIndex` excluded).
+   *
+   * @example
+   * loss.compute(embeddings, labels);
+   * loss.compute(embeddings, labels, undefined, { embeddings: memory, labels: memoryLabels });
+   */
+  compute(embeddings: tf.Tensor2D, labels: LabelsLike, mined?: MinedIndices, reference?: Reference): LossResult {
     const n = checkEmbeddings(this.name, embeddings);
     const lab = labelsToArray(this.name, labels, n);
-    if (mined) checkMined(this.name, mined, n);
-    return this.evaluate(embeddings, () => this.computeLoss({ embeddings, labels: lab, n, mined }));
+    if (reference !== undefined && !this.pairBased) {
+      fail(this.name, 'reference', 'be omitted (this loss compares embeddings with its own weights)', 'a reference');
+    }
+    const ref = resolveCandidates(this.name, embeddings, lab, reference);
+    if (mined) checkMined(this.name, mined, n, ref.m);
+    return this.evaluate(embeddings, () => this.computeLoss({ embeddings, labels: lab, n, ref, mined }));
   }
 
   /** Runs `parts` in tf.tidy, reduces its groups and reads the stats (for compute-like methods). */
@@ -93,8 +112,8 @@ export abstract class BaseMetricLoss implements MetricLoss {
   }
 }
 
-/** Checks mined indices: equal lengths, integers inside the batch. */
-function checkMined(fn: string, mined: MinedIndices, n: number): void {
+/** Checks mined indices: equal lengths, anchors inside the batch, the others inside the candidates. */
+function checkMined(fn: string, mined: MinedIndices, n: number, m: number): void {
   const groups: [string, Int32Array][] = isPairIndices(mined)
     ? [
         ['mined.a1', mined.a1],
@@ -118,8 +137,9 @@ function checkMined(fn: string, mined: MinedIndices, n: number): void {
       lengthOf(groups.length - 1),
     );
   for (const [arg, idx] of groups) {
+    const size = /^mined\.a/.test(arg) ? n : m;
     for (let k = 0; k < idx.length; k++) {
-      if (!(idx[k] >= 0 && idx[k] < n)) fail(fn, arg, `hold indices in [0, ${n})`, `${idx[k]} at position ${k}`);
+      if (!(idx[k] >= 0 && idx[k] < size)) fail(fn, arg, `hold indices in [0, ${size})`, `${idx[k]} at position ${k}`);
     }
   }
 }

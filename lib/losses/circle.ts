@@ -25,8 +25,8 @@ class CircleLoss extends BaseMetricLoss {
     super('circle', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const m = this.m;
     // The weights α_p, α_n are constants in the paper's gradient analysis: no gradient through them.
     const alphaP = stopGradient(mat, (s) => tf.relu(tf.sub(1 + m, s)));

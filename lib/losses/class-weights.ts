@@ -19,6 +19,7 @@ export interface ClassWeightOptions {
 export abstract class ClassWeightLoss extends BaseMetricLoss {
   readonly weights: tf.Variable;
   readonly numClasses: number;
+  override readonly pairBased = false;
 
   constructor(
     name: string,

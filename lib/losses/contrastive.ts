@@ -28,8 +28,8 @@ class ContrastiveLoss extends BaseMetricLoss {
     super('contrastive', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const shape = (v: tf.Tensor): tf.Tensor =>
       this.form === 'hinge' ? tf.relu(v) : tf.mul(tf.square(tf.relu(v)), 0.5);

@@ -9,6 +9,7 @@
 import { arcFace, cosFace } from './margin-softmax';
 import { circle } from './circle';
 import { contrastive } from './contrastive';
+import { crossBatchMemory } from './cross-batch-memory';
 import { liftedStructure } from './lifted-structure';
 import { marginLoss } from './margin';
 import { multiSimilarity } from './multi-similarity';
@@ -36,11 +37,20 @@ export const losses = {
   arcFace,
   cosFace,
   softmaxCrossEntropy,
+  crossBatchMemory,
 };
 
 export { BaseMetricLoss, type LossReduction, type TermGroup, type LossParts, type LossInput } from './base';
 export { ClassWeightLoss, type ClassWeightOptions } from './class-weights';
 export type { ContrastiveOptions } from './contrastive';
+export {
+  CrossBatchMemory,
+  type CrossBatchMemoryOptions,
+  type CrossBatchMemoryState,
+  type MemoryComputeOptions,
+} from './cross-batch-memory';
+export { saveMemory, loadMemory, MEMORY_JSON, MEMORY_BIN } from './memory-io';
+export type { Reference, Candidates } from './reference';
 export type { TripletMarginOptions, TripletMarginLoss } from './triplet-margin';
 export type { MarginLossOptions, MarginLoss } from './margin';
 export type { LiftedStructureOptions } from './lifted-structure';

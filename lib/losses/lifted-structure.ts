@@ -26,8 +26,8 @@ class LiftedStructureLoss extends BaseMetricLoss {
     super('liftedStructure', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const posPart = maskedLogSumExp(d.margin(mat, tf.scalar(this.posMargin)), pos, 1);
     const negPart = maskedLogSumExp(d.margin(tf.scalar(this.negMargin), mat), neg, 1);

@@ -36,8 +36,8 @@ export class MarginLoss extends BaseMetricLoss {
     return this.learnBeta ? [this.beta] : [];
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const posLoss = tf.relu(tf.add(d.margin(mat, this.beta), this.margin));
     const negLoss = tf.relu(tf.add(d.margin(this.beta, mat), this.margin));

@@ -1,41 +1,58 @@
 /**
- * Which entries of an [N, N] pair matrix are loss terms: all valid pairs of a batch, or the
- * pairs a miner picked (counted with multiplicity). Built in JavaScript, uploaded once.
+ * Which entries of an [N, M] pair matrix (anchors x candidates) are loss terms: all valid pairs,
+ * or the pairs a miner picked (counted with multiplicity). The candidates are the batch itself
+ * (M = N, the diagonal excluded) or a reference such as a cross-batch memory (each anchor's own
+ * slot excluded). Built in JavaScript, uploaded once.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Distance } from '../distances';
 import { isPairIndices, type MinedIndices, type PairIndices, type TripletIndices } from '../types';
+import type { LossInput } from './base';
+import { forEachCandidate, type Candidates } from './reference';
 
 export interface PairMasks {
-  /** [N, N] weights of positive pairs (same label, i != j). */
+  /** [N, M] weights of positive pairs (same label, not the anchor itself). */
   pos: tf.Tensor2D;
-  /** [N, N] weights of negative pairs (different labels). */
+  /** [N, M] weights of negative pairs (different labels). */
   neg: tf.Tensor2D;
+}
+
+type CandidateLabels = Pick<Candidates, 'labels' | 'm' | 'self'>;
+
+/** The batch as its own candidates (each anchor its own self). */
+function batchCandidates(labels: Int32Array): CandidateLabels {
+  return { labels, m: labels.length, self: Int32Array.from({ length: labels.length }, (_, i) => i) };
 }
 
 /**
  * Positive and negative pair masks, from labels or from mined indices.
  *
  * @example
- * const { pos, neg } = pairMasks(Int32Array.from([0, 0, 1]));
+ * const { pos, neg } = pairMasks(Int32Array.from([0, 0, 1])); // [3, 3]
+ * pairMasks(labels, input.ref, input.mined); // [N, M] against a reference
  */
-export function pairMasks(labels: Int32Array, mined?: MinedIndices): PairMasks {
+export function pairMasks(
+  labels: Int32Array,
+  ref: CandidateLabels = batchCandidates(labels),
+  mined?: MinedIndices,
+): PairMasks {
   const n = labels.length;
-  const pos = new Float32Array(n * n);
-  const neg = new Float32Array(n * n);
+  const m = ref.m;
+  const pos = new Float32Array(n * m);
+  const neg = new Float32Array(n * m);
   if (mined) {
     const pairs = toPairs(mined);
-    for (let k = 0; k < pairs.a1.length; k++) pos[pairs.a1[k] * n + pairs.p[k]] += 1;
-    for (let k = 0; k < pairs.a2.length; k++) neg[pairs.a2[k] * n + pairs.n[k]] += 1;
+    for (let k = 0; k < pairs.a1.length; k++) pos[pairs.a1[k] * m + pairs.p[k]] += 1;
+    for (let k = 0; k < pairs.a2.length; k++) neg[pairs.a2[k] * m + pairs.n[k]] += 1;
   } else {
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (labels[i] === labels[j]) pos[i * n + j] = i === j ? 0 : 1;
-        else neg[i * n + j] = 1;
-      }
+      forEachCandidate(labels, ref, i, (j, positive) => {
+        if (positive) pos[i * m + j] = 1;
+        else neg[i * m + j] = 1;
+      });
     }
   }
-  return { pos: tf.tensor2d(pos, [n, n]), neg: tf.tensor2d(neg, [n, n]) };
+  return { pos: tf.tensor2d(pos, [n, m]), neg: tf.tensor2d(neg, [n, m]) };
 }
 
 /**
@@ -77,13 +94,16 @@ export function toTriplets(mined: MinedIndices): TripletIndices {
 }
 
 /**
- * Positives of each anchor, padded to the largest count: index [N, K] and validity [N, K].
- * Lets batch-all triplet terms be laid out [N, K, N] instead of [N, N, N].
+ * Positives of each anchor among the candidates, padded to the largest count: candidate index
+ * [N, K] and validity [N, K]. Lets batch-all triplet terms be laid out [N, K, M], not [N, M, M].
  *
  * @example
  * positivesByAnchor(Int32Array.from([0, 0, 1])); // { index: [[1],[0],[2]], valid: [[1],[1],[0]], k: 1 }
  */
-export function positivesByAnchor(labels: Int32Array): {
+export function positivesByAnchor(
+  labels: Int32Array,
+  ref: CandidateLabels = batchCandidates(labels),
+): {
   anchor: Int32Array;
   index: Int32Array;
   valid: Float32Array;
@@ -94,7 +114,7 @@ export function positivesByAnchor(labels: Int32Array): {
   let k = 0;
   for (let i = 0; i < n; i++) {
     const list: number[] = [];
-    for (let j = 0; j < n; j++) if (j !== i && labels[j] === labels[i]) list.push(j);
+    forEachCandidate(labels, ref, i, (j, positive) => positive && list.push(j));
     lists.push(list);
     k = Math.max(k, list.length);
   }
@@ -104,7 +124,7 @@ export function positivesByAnchor(labels: Int32Array): {
   for (let i = 0; i < n; i++) {
     for (let s = 0; s < k; s++) {
       anchor[i * k + s] = i;
-      index[i * k + s] = s < lists[i].length ? lists[i][s] : i;
+      index[i * k + s] = s < lists[i].length ? lists[i][s] : Math.max(ref.self[i], 0);
       valid[i * k + s] = s < lists[i].length ? 1 : 0;
     }
   }
@@ -112,31 +132,37 @@ export function positivesByAnchor(labels: Int32Array): {
 }
 
 /**
- * [N, N] 1 where labels differ (the negatives of each anchor).
+ * [N, M] 1 where the anchor's and the candidate's labels differ (the negatives of each anchor).
  *
  * @example
  * negativeMask(Int32Array.from([0, 1])); // [[0, 1], [1, 0]]
  */
-export function negativeMask(labels: Int32Array): tf.Tensor2D {
+export function negativeMask(labels: Int32Array, ref: CandidateLabels = batchCandidates(labels)): tf.Tensor2D {
   const n = labels.length;
-  const neg = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) neg[i * n + j] = labels[i] !== labels[j] ? 1 : 0;
-  return tf.tensor2d(neg, [n, n]);
+  const neg = new Float32Array(n * ref.m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < ref.m; j++) neg[i * ref.m + j] = labels[i] !== ref.labels[j] ? 1 : 0;
+  return tf.tensor2d(neg, [n, ref.m]);
 }
 
 /**
- * The distance matrix of a batch with its positive/negative pair masks (mined pairs if given).
+ * The [N, M] distance matrix of anchors against their candidates (the batch or a reference).
  *
  * @example
- * const { mat, pos, neg } = pairMatrix(distance, input.embeddings, input.labels, input.mined);
+ * const mat = candidateDistances(this.distance, input);
  */
-export function pairMatrix(
-  distance: Distance,
-  embeddings: tf.Tensor2D,
-  labels: Int32Array,
-  mined?: MinedIndices,
-): PairMasks & { mat: tf.Tensor2D } {
-  return { mat: distance.pairwise(embeddings), ...pairMasks(labels, mined) };
+export function candidateDistances(distance: Distance, { embeddings, ref }: LossInput): tf.Tensor2D {
+  return ref.isBatch ? distance.pairwise(embeddings) : distance.pairwise(embeddings, ref.embeddings);
+}
+
+/**
+ * The [N, M] distance matrix of anchors against their candidates, with the positive/negative
+ * pair masks (mined pairs if given).
+ *
+ * @example
+ * const { mat, pos, neg } = pairMatrix(this.distance, input);
+ */
+export function pairMatrix(distance: Distance, input: LossInput): PairMasks & { mat: tf.Tensor2D } {
+  return { mat: candidateDistances(distance, input), ...pairMasks(input.labels, input.ref, input.mined) };
 }
 
 /**

@@ -29,8 +29,8 @@ class MultiSimilarityLoss extends BaseMetricLoss {
     super('multiSimilarity', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const posExp = tf.mul(d.margin(mat, tf.scalar(this.base)), this.alpha);
     const negExp = tf.mul(d.margin(tf.scalar(this.base), mat), this.beta);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { distances, type Distance } from '../distances';
 import { BaseMetricLoss, type LossInput, type LossParts } from './base';
 import { toPairs, pairStats } from './masks';
+import { forEachCandidate } from './reference';
 import { closeness } from './ops';
 
 class NPairsLoss extends BaseMetricLoss {
@@ -9,26 +10,31 @@ class NPairsLoss extends BaseMetricLoss {
     super('nPairs', 'mean');
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    // One (anchor, positive) pair per label: the first such pair in batch order (or mined order).
+  protected computeLoss({ embeddings, labels, ref, mined }: LossInput): LossParts {
+    // One (anchor, positive) pair per label: the first such pair in batch order (or mined order),
+    // the positive taken from the candidates (the batch, or a reference).
     const seen = new Set<number>();
     const a: number[] = [];
     const p: number[] = [];
-    const consider = (i: number, j: number): void => {
-      if (i === j || labels[i] !== labels[j] || seen.has(labels[i])) return;
+    const consider = (i: number, j: number, positive: boolean): void => {
+      if (!positive || seen.has(labels[i])) return;
       seen.add(labels[i]);
       a.push(i);
       p.push(j);
     };
     if (mined) {
       const pairs = toPairs(mined);
-      for (let k = 0; k < pairs.a1.length; k++) consider(pairs.a1[k], pairs.p[k]);
+      for (let k = 0; k < pairs.a1.length; k++) {
+        const [i, j] = [pairs.a1[k], pairs.p[k]];
+        consider(i, j, j !== ref.self[i] && labels[i] === ref.labels[j]);
+      }
     } else {
-      for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) consider(i, j);
+      for (let i = 0; i < labels.length; i++)
+        forEachCandidate(labels, ref, i, (j, positive) => consider(i, j, positive));
     }
     if (a.length === 0) return { groups: [] };
     const anchors = tf.gather(embeddings, tf.tensor1d(a, 'int32'));
-    const positives = tf.gather(embeddings, tf.tensor1d(p, 'int32'));
+    const positives = tf.gather(ref.embeddings, tf.tensor1d(p, 'int32'));
     const mat = this.distance.pairwise(anchors, positives);
     const logits = closeness(this.distance, mat);
     // Each anchor's own positive is the right class among all the positives (cross-entropy).

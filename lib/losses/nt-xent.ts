@@ -22,8 +22,8 @@ class NTXentLoss extends BaseMetricLoss {
     super('ntXent', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const x = tf.div(closeness(this.distance, mat), this.temperature);
     // Per pair (a, p): -log(e^x_ap / (e^x_ap + Σ_neg e^x_an)), shifted by max(x_ap, max_neg x_an).
     const isNeg = tf.greater(neg, 0);

@@ -15,8 +15,8 @@ class SupConLoss extends BaseMetricLoss {
     super('supCon', reduction);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const { mat, pos, neg } = pairMatrix(this.distance, embeddings, labels, mined);
+  protected computeLoss(input: LossInput): LossParts {
+    const { mat, pos, neg } = pairMatrix(this.distance, input);
     const x = tf.div(closeness(this.distance, mat), this.temperature);
     const logProb = tf.sub(x, maskedLogSumExp(x, tf.add(pos, neg), 1));
     const posCount = tf.sum(pos, 1);

@@ -3,7 +3,7 @@ import { distances, type Distance } from '../distances';
 import type { LossResult } from '../types';
 import { checkEmbeddings, checkNumber, fail } from '../validate';
 import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
-import { negativeMask, positivesByAnchor, toTriplets } from './masks';
+import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
 
 export interface TripletMarginOptions {
@@ -31,39 +31,45 @@ export class TripletMarginLoss extends BaseMetricLoss {
   }
 
   private violation(ap: tf.Tensor, an: tf.Tensor, pn: () => tf.Tensor): tf.Tensor {
-    const neg = this.swap ? this.distance.smallest(an, pn()) : an;
+    // tfjs's Minimum/Maximum gradient does not reduce broadcast axes: broadcast an to pn first.
+    const swapped = (other: tf.Tensor): tf.Tensor => this.distance.smallest(tf.broadcastTo(an, other.shape), other);
+    const neg = this.swap ? swapped(pn()) : an;
     const v = tf.add(this.distance.margin(ap, neg), this.margin);
     return this.smoothLoss ? tf.softplus(v) : tf.relu(v);
   }
 
-  protected computeLoss({ embeddings, labels, mined }: LossInput): LossParts {
-    const mat = this.distance.pairwise(embeddings);
+  protected computeLoss(input: LossInput): LossParts {
+    const { labels, ref, mined } = input;
+    const mat = candidateDistances(this.distance, input);
+    // Swap needs d(p, n) between candidates: the same matrix for a batch, the reference's own otherwise.
+    const candidateMatrix = (): tf.Tensor2D => (ref.isBatch ? mat : this.distance.pairwise(ref.embeddings));
     if (mined) {
       const t = toTriplets(mined);
       const ap = pickPairs(mat, t.a, t.p);
       const an = pickPairs(mat, t.a, t.n);
       const ones = tf.ones(ap.shape);
-      const values = this.violation(ap, an, () => pickPairs(mat, t.p, t.n));
+      const values = this.violation(ap, an, () => pickPairs(candidateMatrix(), t.p, t.n));
       return {
         groups: [{ values, weights: null }],
         positive: { values: ap, weights: ones },
         negative: { values: an, weights: ones },
       };
     }
-    // Every valid triplet, laid out [N, K, N] (anchor, its k-th positive, candidate negative):
+    // Every valid triplet, laid out [N, K, M] (anchor, its k-th positive, candidate negative):
     // K is the largest positive count, so a PK batch never builds [N, N, N].
     const n = labels.length;
-    const byAnchor = positivesByAnchor(labels);
+    const byAnchor = positivesByAnchor(labels, ref);
     const k = byAnchor.k;
     if (k === 0) return { groups: [] }; // no positive pair: no triplet
     const valid = tf.tensor3d(byAnchor.valid, [n, k, 1]);
-    const neg = negativeMask(labels);
+    const neg = negativeMask(labels, ref);
     const ap = tf.reshape(pickPairs(mat, byAnchor.anchor, byAnchor.index), [n, k, 1]);
-    const an = tf.reshape(mat, [n, 1, n]);
-    const pn = (): tf.Tensor => tf.reshape(tf.gather(mat, tf.tensor1d(byAnchor.index, 'int32')), [n, k, n]);
+    const an = tf.reshape(mat, [n, 1, ref.m]);
+    const pn = (): tf.Tensor =>
+      tf.reshape(tf.gather(candidateMatrix(), tf.tensor1d(byAnchor.index, 'int32')), [n, k, ref.m]);
     const values = this.violation(ap, an, pn);
     return {
-      groups: [{ values, weights: tf.mul(valid, tf.reshape(neg, [n, 1, n])) }],
+      groups: [{ values, weights: tf.mul(valid, tf.reshape(neg, [n, 1, ref.m])) }],
       positive: { values: ap, weights: valid },
       negative: { values: mat, weights: neg },
     };

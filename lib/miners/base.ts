@@ -1,17 +1,26 @@
 /**
  * The shared half of every miner: validate, compute the distance matrix without gradients (in
- * tf.tidy, read once), then the subclass picks tuples in plain JavaScript.
+ * tf.tidy, read once), then the subclass picks tuples in plain JavaScript. Anchors come from the
+ * batch; candidates from the batch too, or from a reference (a cross-batch memory), in which case
+ * indices p and n point into the reference.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Distance } from '../distances';
+import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';
 import { checkEmbeddings, labelsToArray } from '../validate';
 
-/** What `mineFrom` sees: the [N, N] matrix (row-major), labels, N and the embedding size. */
+/**
+ * What `mineFrom` sees: the [N, M] matrix of anchors against candidates (row-major), both label
+ * sets, and per anchor the candidate that is the anchor itself (never paired with it), or -1.
+ */
 export interface MinerInput {
   mat: Float32Array;
   labels: Int32Array;
   n: number;
+  refLabels: Int32Array;
+  m: number;
+  self: Int32Array;
   dim: number;
   distance: Distance;
 }
@@ -24,13 +33,32 @@ export abstract class BaseMiner implements Miner {
 
   protected abstract mineFrom(input: MinerInput): MinerResult;
 
-  mine(embeddings: tf.Tensor2D, labels: LabelsLike): MinerResult {
+  /**
+   * Tuples of the batch, or of anchors from the batch against a reference's candidates.
+   *
+   * @example
+   * miner.mine(embeddings, labels);
+   * miner.mine(embeddings, labels, { embeddings: memory, labels: memoryLabels, selfIndex });
+   */
+  mine(embeddings: tf.Tensor2D, labels: LabelsLike, reference?: Reference): MinerResult {
     const n = checkEmbeddings(this.name, embeddings);
     const lab = labelsToArray(this.name, labels, n);
-    const matrix = tf.tidy(() => this.distance.pairwise(embeddings));
+    const ref = resolveCandidates(this.name, embeddings, lab, reference);
+    const matrix = tf.tidy(() =>
+      ref.isBatch ? this.distance.pairwise(embeddings) : this.distance.pairwise(embeddings, ref.embeddings),
+    );
     const mat = matrix.dataSync() as Float32Array;
     matrix.dispose();
-    return this.mineFrom({ mat, labels: lab, n, dim: embeddings.shape[1], distance: this.distance });
+    return this.mineFrom({
+      mat,
+      labels: lab,
+      n,
+      refLabels: ref.labels,
+      m: ref.m,
+      self: ref.self,
+      dim: embeddings.shape[1],
+      distance: this.distance,
+    });
   }
 }
 
@@ -78,65 +106,95 @@ export class PairList {
   }
 }
 
-/** Number of valid triplets (a, p, n) of a batch. */
-export function countTriplets(labels: Int32Array): number {
-  const counts = new Map<number, number>();
-  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+/** Number of valid triplets (anchor, positive candidate, negative candidate). */
+export function countTriplets(input: MinerInput): number {
   let total = 0;
-  for (const c of counts.values()) total += c * (c - 1) * (labels.length - c);
+  for (let i = 0; i < input.n; i++) {
+    let pos = 0;
+    let neg = 0;
+    forEachCandidate(input, i, (_j, positive) => (positive ? pos++ : neg++));
+    total += pos * neg;
+  }
   return total;
 }
 
-/** Number of ordered pairs i != j. */
-export function countPairs(n: number): number {
-  return n * (n - 1);
+/** Number of (anchor, candidate) pairs, the anchor itself excluded. */
+export function countPairs({ n, m, self }: MinerInput): number {
+  let total = n * m;
+  for (let i = 0; i < n; i++) if (self[i] >= 0) total--;
+  return total;
 }
 
 /**
- * Per anchor: the farthest positive and the closest negative (index and value, -1 if none).
+ * Per anchor i: `visit(j, positive)` for each candidate j except i itself.
+ *
+ * @example
+ * forEachCandidate(input, i, (j, positive) => { if (!positive) negatives.push(j); });
+ */
+export function forEachCandidate(
+  { labels, refLabels, m, self }: MinerInput,
+  i: number,
+  visit: (j: number, positive: boolean) => void,
+): void {
+  visitCandidates(labels, { labels: refLabels, m, self }, i, visit);
+}
+
+/**
+ * Anchor i's positive and negative candidates, in candidate order (i itself excluded).
+ *
+ * @example
+ * const { positives, negatives } = splitCandidates(input, a);
+ */
+export function splitCandidates(input: MinerInput, i: number): { positives: number[]; negatives: number[] } {
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  forEachCandidate(input, i, (j, positive) => (positive ? positives : negatives).push(j));
+  return { positives, negatives };
+}
+
+/**
+ * Per anchor: the farthest positive and the closest negative candidate (-1 if none).
  *
  * @example
  * const { hardPos, hardNeg } = extremes(input); // used by batchHard and multiSimilarity
  */
-export function extremes({ mat, labels, n, distance }: MinerInput): {
+export function extremes(input: MinerInput): {
   hardPos: Int32Array;
   hardNeg: Int32Array;
 } {
+  const { mat, n, m, distance } = input;
   const hardPos = new Int32Array(n).fill(-1);
   const hardNeg = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const d = mat[i * n + j];
-      if (labels[i] === labels[j]) {
-        if (hardPos[i] < 0 || distance.marginOf(d, mat[i * n + hardPos[i]]) > 0) hardPos[i] = j;
-      } else if (hardNeg[i] < 0 || distance.marginOf(mat[i * n + hardNeg[i]], d) > 0) {
+    forEachCandidate(input, i, (j, positive) => {
+      const d = mat[i * m + j];
+      if (positive) {
+        if (hardPos[i] < 0 || distance.marginOf(d, mat[i * m + hardPos[i]]) > 0) hardPos[i] = j;
+      } else if (hardNeg[i] < 0 || distance.marginOf(mat[i * m + hardNeg[i]], d) > 0) {
         hardNeg[i] = j;
       }
-    }
+    });
   }
   return { hardPos, hardNeg };
 }
 
 /**
- * The ordered pairs (i != j) of a batch whose `keep(i, j, d, positive)` is true, as PairIndices.
+ * The (anchor, candidate) pairs whose `keep(i, j, d, positive)` is true, as PairIndices.
  *
  * @example
  * filterPairs(input, (i, j, d, positive) => (positive ? d > 0.2 : d < 0.8)); // pair-margin mining
  */
 export function filterPairs(
-  { mat, labels, n }: MinerInput,
+  input: MinerInput,
   keep: (i: number, j: number, d: number, positive: boolean) => boolean,
 ): MinerResult {
   const out = new PairList();
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      const positive = labels[i] === labels[j];
-      if (!keep(i, j, mat[i * n + j], positive)) continue;
+  for (let i = 0; i < input.n; i++) {
+    forEachCandidate(input, i, (j, positive) => {
+      if (!keep(i, j, input.mat[i * input.m + j], positive)) return;
       if (positive) out.positive(i, j);
       else out.negative(i, j);
-    }
+    });
   }
-  return out.result(countPairs(n));
+  return out.result(countPairs(input));
 }

@@ -11,7 +11,7 @@ class BatchHardMiner extends BaseMiner {
     const { hardPos, hardNeg } = extremes(input);
     const out = new TripletList();
     for (let i = 0; i < input.n; i++) if (hardPos[i] >= 0 && hardNeg[i] >= 0) out.push(i, hardPos[i], hardNeg[i]);
-    return out.result(countTriplets(input.labels));
+    return out.result(countTriplets(input));
   }
 }
 

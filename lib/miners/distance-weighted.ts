@@ -2,7 +2,7 @@ import { distances } from '../distances';
 import { toRandom, type Random, type SeedLike } from '../random';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
-import { BaseMiner, countTriplets, TripletList, type MinerInput } from './base';
+import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
 
 export interface DistanceWeightedOptions {
   /** Distances below are raised to it, to tame the weights' variance (default 0.5). */
@@ -28,24 +28,24 @@ class DistanceWeightedMiner extends BaseMiner {
     return (2 - dim) * Math.log(x) - ((dim - 3) / 2) * Math.log(Math.max(1 - 0.25 * x * x, 1e-12));
   }
 
-  protected mineFrom({ mat, labels, n, dim }: MinerInput): MinerResult {
+  protected mineFrom(input: MinerInput): MinerResult {
+    const { mat, labels, refLabels, n, m, dim } = input;
     const out = new TripletList();
-    const weights = new Float64Array(n);
+    const weights = new Float64Array(m);
     for (let a = 0; a < n; a++) {
       let maxLog = -Infinity;
-      for (let q = 0; q < n; q++) {
-        const ok = labels[q] !== labels[a] && mat[a * n + q] < this.nonzeroLossCutoff;
-        weights[q] = ok ? this.logWeight(mat[a * n + q], dim) : -Infinity;
+      for (let q = 0; q < m; q++) {
+        const ok = refLabels[q] !== labels[a] && mat[a * m + q] < this.nonzeroLossCutoff;
+        weights[q] = ok ? this.logWeight(mat[a * m + q], dim) : -Infinity;
         maxLog = Math.max(maxLog, weights[q]);
       }
       if (maxLog === -Infinity) continue; // no negative with a non-zero loss
       let total = 0;
-      for (let q = 0; q < n; q++) total += weights[q] = Math.exp(weights[q] - maxLog);
-      for (let p = 0; p < n; p++) {
-        if (p === a || labels[p] !== labels[a]) continue;
+      for (let q = 0; q < m; q++) total += weights[q] = Math.exp(weights[q] - maxLog);
+      for (const p of splitCandidates(input, a).positives) {
         let r = this.rng.uniform() * total;
         let pick = -1; // ends on the last candidate if rounding leaves r >= 0
-        for (let q = 0; q < n && r >= 0; q++) {
+        for (let q = 0; q < m && r >= 0; q++) {
           if (weights[q] === 0) continue;
           pick = q;
           r -= weights[q];
@@ -53,7 +53,7 @@ class DistanceWeightedMiner extends BaseMiner {
         out.push(a, p, pick);
       }
     }
-    return out.result(countTriplets(labels));
+    return out.result(countTriplets(input));
   }
 }
 

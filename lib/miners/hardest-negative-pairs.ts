@@ -1,6 +1,6 @@
 import { distances, type Distance } from '../distances';
 import type { MinerResult } from '../types';
-import { BaseMiner, countPairs, extremes, PairList, type MinerInput } from './base';
+import { BaseMiner, countPairs, extremes, forEachCandidate, PairList, type MinerInput } from './base';
 
 class HardestNegativePairsMiner extends BaseMiner {
   constructor(distance: Distance) {
@@ -8,14 +8,13 @@ class HardestNegativePairsMiner extends BaseMiner {
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
-    const { labels, n } = input;
     const { hardNeg } = extremes(input);
     const out = new PairList();
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (j !== i && labels[j] === labels[i]) out.positive(i, j);
+    for (let i = 0; i < input.n; i++) {
+      forEachCandidate(input, i, (j, positive) => positive && out.positive(i, j));
       if (hardNeg[i] >= 0) out.negative(i, hardNeg[i]);
     }
-    return out.result(countPairs(n));
+    return out.result(countPairs(input));
   }
 }
 

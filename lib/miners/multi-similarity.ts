@@ -12,14 +12,14 @@ class MultiSimilarityMiner extends BaseMiner {
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
-    const { mat, n, distance } = input;
+    const { mat, m, distance } = input;
     const { hardPos, hardNeg } = extremes(input);
     // A positive is kept when it is within ε of being farther than the closest negative, and a
     // negative when it is within ε of being closer than the farthest positive.
     return filterPairs(input, (i, _j, d, positive) =>
       positive
-        ? hardNeg[i] >= 0 && distance.marginOf(d, mat[i * n + hardNeg[i]]) > -this.epsilon
-        : hardPos[i] >= 0 && distance.marginOf(mat[i * n + hardPos[i]], d) > -this.epsilon,
+        ? hardNeg[i] >= 0 && distance.marginOf(d, mat[i * m + hardNeg[i]]) > -this.epsilon
+        : hardPos[i] >= 0 && distance.marginOf(mat[i * m + hardPos[i]], d) > -this.epsilon,
     );
   }
 }

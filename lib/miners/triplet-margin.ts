@@ -1,7 +1,7 @@
 import { distances, type Distance } from '../distances';
 import type { MinerResult } from '../types';
 import { checkNumber, checkOneOf } from '../validate';
-import { BaseMiner, countTriplets, TripletList, type MinerInput } from './base';
+import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
 
 export const TRIPLET_TYPES = ['all', 'hard', 'semihard', 'easy'] as const;
 export type TripletType = (typeof TRIPLET_TYPES)[number];
@@ -37,18 +37,18 @@ class TripletMarginMiner extends BaseMiner {
     super('tripletMargin', distance);
   }
 
-  protected mineFrom({ mat, labels, n, distance }: MinerInput): MinerResult {
+  protected mineFrom(input: MinerInput): MinerResult {
+    const { mat, n, m, distance } = input;
     const out = new TripletList();
     for (let a = 0; a < n; a++) {
-      for (let p = 0; p < n; p++) {
-        if (p === a || labels[p] !== labels[a]) continue;
-        for (let q = 0; q < n; q++) {
-          if (labels[q] === labels[a]) continue;
-          if (keeps(this.type, distance.marginOf(mat[a * n + q], mat[a * n + p]), this.margin)) out.push(a, p, q);
+      const { positives, negatives } = splitCandidates(input, a);
+      for (const p of positives) {
+        for (const q of negatives) {
+          if (keeps(this.type, distance.marginOf(mat[a * m + q], mat[a * m + p]), this.margin)) out.push(a, p, q);
         }
       }
     }
-    return out.result(countTriplets(labels));
+    return out.result(countTriplets(input));
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Checks the library against a parity fixture (../shared/fixtures/parity.json format): each case
+ * Checks the library against a parity fixture (../shared/fixtures/parity.json, or xbm-parity.json
+ * with format metriclab-parity-xbm/1: a sequence of batches per case): each case
  * goes to the runner of its kind; an unknown kind or name counts as failed, with the reason.
  *
  * @example
@@ -11,6 +12,7 @@ import { runClusteringCase } from './clustering';
 import { runLossCase } from './losses';
 import { runMinerCase } from './miners';
 import { runRetrievalCase } from './retrieval';
+import { runXbmCase } from './xbm';
 import type { CaseOutcome, CaseRunner, ParityCase, ParityFile } from './types';
 
 export type { CaseOutcome, CaseRunner, ParityCase, ParityFile } from './types';
@@ -32,7 +34,11 @@ const RUNNERS: Record<string, CaseRunner> = {
   miner: runMinerCase,
   retrieval: runRetrievalCase,
   clustering: runClusteringCase,
+  xbm: runXbmCase,
 };
+
+/** The `format` values a fixture may declare (parity.json declares none). */
+export const PARITY_FORMATS = ['metriclab-parity-xbm/1'];
 
 /** Thrown when the file cannot be read or is not a parity fixture. */
 export class ParityFileError extends Error {
@@ -55,6 +61,10 @@ export function readParityFile(path: string): ParityFile {
   }
   if (!data || typeof data !== 'object' || !Array.isArray((data as ParityFile).cases)) {
     throw new ParityFileError(path, "no 'cases' array");
+  }
+  const format = (data as ParityFile).format;
+  if (format !== undefined && !PARITY_FORMATS.includes(format)) {
+    throw new ParityFileError(path, `unknown format '${format}' (known: ${PARITY_FORMATS.join(', ')})`);
   }
   return data as ParityFile;
 }

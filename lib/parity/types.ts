@@ -9,13 +9,15 @@ export interface ParityCase {
   seed?: number;
   semantics: Record<string, unknown>;
   expected: Record<string, unknown>;
-  /** Inputs differ per kind: embeddings, labels, proxies, queries, references, clusters... */
+  /** Inputs differ per kind: embeddings, labels, proxies, queries, references, clusters, batches... */
   [input: string]: unknown;
 }
 
 export interface ParityFile {
+  /** Absent for parity.json; 'metriclab-parity-xbm/1' for cross-batch memory cases. */
+  format?: string;
   about?: string;
-  tolerance?: Record<string, string>;
+  tolerance?: Record<string, string | number>;
   cases: ParityCase[];
 }
 

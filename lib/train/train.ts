@@ -12,6 +12,7 @@ import { resolveOptimizer } from './optimizer';
 import { createProgress } from './progress';
 import { trainStep, type StepContext } from './step';
 import type { EpochRecord, History, StepRecord, TrainControl, TrainOptions } from './types';
+import { CrossBatchMemory } from '../losses/cross-batch-memory';
 import { toRandom } from '../random';
 import { checkNumber, fail, labelsToArray } from '../validate';
 
@@ -33,6 +34,14 @@ function validate(options: TrainOptions): void {
   const wanted = inputShape.reduce((a, b) => a * b, 1);
   if (perRow !== wanted) {
     fail(fn, 'data.x', `have rows of ${wanted} values to fit the model input [${inputShape.join(',')}]`, x);
+  }
+  if (options.loss instanceof CrossBatchMemory && options.miner) {
+    fail(
+      fn,
+      'miner',
+      'be given to crossBatchMemory({ miner }) with a memory loss, so it mines against the memory',
+      options.miner.name,
+    );
   }
   const monitor = options.earlyStopping?.monitor;
   if (monitor !== undefined && monitor !== 'loss' && !options.evaluate) {
@@ -103,6 +112,14 @@ export async function train(options: TrainOptions): Promise<History> {
       const batches = (sampler.epoch(epoch) as (Int32Array | TupleBatch)[]).map((b, i) =>
         resolveBatch(b, labels.length, `epoch ${epoch}, batch ${i}`),
       );
+      if (loss instanceof CrossBatchMemory && batches.some((b) => b.tuples)) {
+        fail(
+          'train',
+          'sampler',
+          'give index batches with crossBatchMemory (tuple batches bring their own pairs)',
+          sampler.name,
+        );
+      }
       if (miner && batches.some((b) => b.tuples)) {
         fail('train', 'miner', 'be omitted with a tuple sampler (its batches bring their tuples)', miner.name);
       }

@@ -138,6 +138,7 @@ export interface TrainData {
 
 export interface TrainOptions {
   model: tf.LayersModel;
+  /** A loss of lib/losses, or `losses.crossBatchMemory({ loss, ... })` (then give it the miner). */
   loss: MetricLoss;
   /** Runs on each batch's embeddings; not allowed with tuple batches (they bring their tuples). */
   miner?: Miner;

@@ -12,6 +12,7 @@ import { command, parseTrainArgs, TRAIN_OPTIONS } from '../../lib/cli/train';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';
 import { loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../lib/models';
 import { embed, retrievalMetricsFn, type History } from '../../lib/train';
+import { loadMemory, losses, MEMORY_JSON } from '../../lib/losses';
 
 interface CliResult {
   code: number;
@@ -168,5 +169,35 @@ describe('metriclab train', function () {
       /Error in metriclab train: --batch P must be at most the number of training classes \(3\), but got 4/,
     );
     assert.throws(() => pk('--batch', '4'), /Error in metriclab train: --batch must be P,K .*, but got '4'/);
+  });
+
+  it('--memory N wraps the loss in a cross-batch memory, saved next to the model', async () => {
+    const out = path.join(dir, 'xbm');
+    const r = await runCli([
+      ...['--dataset', 'mnist', '--epochs', '1', '--train-limit', '300', '--test-limit', '200', '--no-plots'],
+      ...['--classes-train', '0-3', '--embedding-dim', '16', '--progress', 'none', '--seed', '3'],
+      ...['--loss', 'contrastive', '--miner', 'multi-similarity', '--memory', '64', '--memory-warmup', '2'],
+      ...['--out', out],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.existsSync(path.join(out, 'model', MEMORY_JSON)));
+    const history = JSON.parse(fs.readFileSync(path.join(out, 'history.json'), 'utf8')) as History;
+    const memory = losses.crossBatchMemory({ loss: losses.contrastive(), embeddingSize: 16, memorySize: 64 });
+    await loadMemory(memory, path.join(out, 'model'));
+    const state = memory.state();
+    assert.equal(state.steps, history.steps.length);
+    // Two warm-up steps write nothing; the other batches of 32 fill the memory.
+    assert.equal(state.filled, Math.min(64, 32 * (history.steps.length - 2)));
+    memory.dispose();
+    const proxy = await runCli(['--loss', 'proxyNCA', '--memory', '64', '--out', out]);
+    assert.equal(proxy.code, 2);
+    assert.match(proxy.stderr, /Error in metriclab train: --loss must be a pair or triplet loss with --memory/);
+    assert.deepEqual(
+      [parseTrainArgs(['--memory', '1024', '--out', out]).memory, parseTrainArgs(['--out', out]).memory],
+      [1024, 0],
+    );
+    const lone = await runCli(['--memory-warmup', '5', '--epochs', '1', '--out', out]);
+    assert.equal(lone.code, 2);
+    assert.match(lone.stderr, /--memory-warmup must come with --memory/);
   });
 });

@@ -92,4 +92,41 @@ describeAllBackends('miners', () => {
     }
     e.dispose();
   });
+
+  it('every miner: the batch as its own reference (own slots excluded) mines what the batch does', () => {
+    const e = randomEmbeddings(12, 4, 6);
+    const lab = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2];
+    const all = [
+      miners.batchHard(),
+      miners.tripletMargin({ type: 'semihard' }),
+      miners.semiHard(),
+      miners.distanceWeighted({ seed: 3 }),
+      miners.multiSimilarity(),
+      miners.pairMargin(),
+      miners.hardestNegativePairs(),
+    ];
+    for (const miner of all) {
+      const plain = miner.mine(e, lab);
+      const ref = miner.mine(e, lab, { embeddings: e, labels: lab, selfIndex: lab.map((_, i) => i) });
+      if (miner.name === 'distanceWeighted') {
+        // Seeded draws continue the stream: compare the structure, not the draws.
+        assert.deepEqual(ref.stats, plain.stats);
+        continue;
+      }
+      assert.deepEqual(ref, plain, miner.name);
+    }
+    e.dispose();
+  });
+
+  it('anchors against a reference: indices p, n point into the reference; the own slot is skipped', () => {
+    // Anchors 0 (class 0) and 1.5 (class 1); reference: 0 (a copy of anchor 0), 1 (class 0), 1.2 and 5 (class 1).
+    const anchors = tf.tensor2d([[0], [1.5]]);
+    const reference = { embeddings: tf.tensor2d([[0], [1], [1.2], [5]]), labels: [0, 0, 1, 1], selfIndex: [0, -1] };
+    const m = expectNoLeak(() => miners.batchHard({ distance: raw }).mine(anchors, [0, 1], reference));
+    // anchor 0: positives {1} (slot 0 is itself), negatives 1.2, 5 → (0, 1, 2);
+    // anchor 1: positives 1.2, 5 → farthest 3; negatives 0, 1 → closest 1 → (1, 3, 1)
+    assert.deepEqual(triplets(m), ['0,1,2', '1,3,1']);
+    assert.deepEqual(m.stats, { mined: 2, candidates: 1 * 2 + 2 * 2 });
+    tf.dispose([anchors, reference.embeddings]);
+  });
 });

@@ -7,6 +7,7 @@ import { runParityFile } from '../../lib/parity';
 import { command } from '../../lib/cli/parity';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'parity.json');
+const XBM_FIXTURE = path.join(__dirname, '..', 'fixtures', 'xbm-parity.json');
 
 /** Runs the CLI command, capturing what it prints. */
 async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -71,6 +72,44 @@ describe('parity with pytorch-metric-learning 2.8.1 (test/fixtures/parity.json)'
       assert.match(missing.err.join('\n'), /cannot use '.*nope\.json'/);
       fs.writeFileSync(path.join(dir, 'junk.json'), '{"not": "a fixture"}');
       assert.equal((await runCli([path.join(dir, 'junk.json')])).code, 2);
+    });
+  });
+
+  describe('cross-batch memory (test/fixtures/xbm-parity.json, format metriclab-parity-xbm/1)', () => {
+    let dir = '';
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-xbm-'));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('every case passes: the loss after each batch within 1e-4', async () => {
+      const report = runParityFile(XBM_FIXTURE);
+      assert.equal(report.results.length, 6);
+      assert.deepEqual(
+        report.results.filter((r) => !r.passed).map((r) => `${r.name} seed ${r.seed}: ${r.detail}`),
+        [],
+      );
+      const { code, out } = await runCli([XBM_FIXTURE]);
+      assert.equal(code, 0);
+      assert.match(out[0], /^xbm\/xbm_contrastive_pos0_neg1\s+seed 200\s+error \S+\s+PASS$/);
+      assert.equal(out[out.length - 1], '6 passed, 0 failed');
+    });
+
+    it('a wrong expected loss fails naming the batch; an unknown format is refused', async () => {
+      const fixture = JSON.parse(fs.readFileSync(XBM_FIXTURE, 'utf8'));
+      const good = fixture.cases[1];
+      const losses = [...good.expected.losses];
+      losses[2] += 0.01;
+      const file = path.join(dir, 'bad.json');
+      fs.writeFileSync(file, JSON.stringify({ ...fixture, cases: [{ ...good, expected: { losses } }] }));
+      const { code, out } = await runCli([file]);
+      assert.equal(code, 1);
+      assert.match(out[0], /FAIL\s+batch 2: loss [\d.]+, expected [\d.]+$/);
+      assert.equal(out[1], '0 passed, 1 failed');
+      fs.writeFileSync(file, JSON.stringify({ ...fixture, format: 'metriclab-parity-xbm/9' }));
+      const unknown = await runCli([file]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.err.join('\n'), /unknown format 'metriclab-parity-xbm\/9'/);
     });
   });
 });
