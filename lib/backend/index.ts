@@ -17,3 +17,13 @@ export {
   WRAPPED_WASM_KERNELS,
 } from './wasm-kernels';
 export * from './select';
+export { isGpuBackend, profileFor, type CourseProfile } from './profile';
+export {
+  describeAdapter,
+  isSoftwareAdapter,
+  probeWebGpu,
+  WEBGPU_PACKAGES,
+  type WebGpuAdapterSummary,
+  type WebGpuStatus,
+} from './webgpu-adapter';
+export { registerMissingWebGpuKernels, UNBRIDGED_WEBGPU_KERNELS } from './webgpu-kernels';
