@@ -26,4 +26,4 @@ export {
   type WebGpuAdapterSummary,
   type WebGpuStatus,
 } from './webgpu-adapter';
-export { registerMissingWebGpuKernels, UNBRIDGED_WEBGPU_KERNELS } from './webgpu-kernels';
+export { registerMissingWebGpuKernels, REPLACED_WEBGPU_KERNELS, UNBRIDGED_WEBGPU_KERNELS } from './webgpu-kernels';

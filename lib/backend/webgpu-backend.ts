@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, loadDawn, probeWebGpu, WEBGPU_PACKAGES, type WebGpuAdapterSummary } from './webgpu-adapter';
+import type { WebGpuDispatchUtil } from './webgpu-acos';
 import { registerMissingWebGpuKernels } from './webgpu-kernels';
 import { makeReadSyncWork } from './webgpu-sync-read';
 
@@ -25,10 +26,10 @@ export async function startWebGpu(): Promise<{ adapter: WebGpuAdapterSummary; ad
   await loadDawn();
   // Loaded by path: it is optional, so lib/ must compile without it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(status.tfjsPackage);
+  const webgpuPackage = require(status.tfjsPackage) as { webgpu_util: WebGpuDispatchUtil };
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error(`the webgpu backend failed to start on ${describeAdapter(status.adapter)}`);
   }
   makeReadSyncWork(tf.backend());
-  return { adapter: status.adapter, addedKernels: registerMissingWebGpuKernels() };
+  return { adapter: status.adapter, addedKernels: registerMissingWebGpuKernels(webgpuPackage.webgpu_util) };
 }
