@@ -42,7 +42,7 @@ export async function webgpuUnavailable(): Promise<string | null> {
  * describe() whose body runs on the webgpu backend, skipped with the reason printed where no
  * adapter is found (a software one counts: that is what CI has).
  */
-export function describeWebGpu(title: string, body: () => void): void {
+export function describeWebGpu(title: string, body: (this: Mocha.Suite) => void): void {
   describe(`${title} [webgpu]`, function () {
     before(async function () {
       await ready();
@@ -56,7 +56,7 @@ export function describeWebGpu(title: string, body: () => void): void {
     after(async function () {
       await useBackend('wasm');
     });
-    body();
+    body.call(this);
   });
 }
 
