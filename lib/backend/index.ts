@@ -19,7 +19,9 @@ export {
 export * from './select';
 export { isGpuBackend, profileFor, type CourseProfile } from './profile';
 export {
+  autoWebGpuVerdict,
   describeAdapter,
+  gpuDeviceNodes,
   isSoftwareAdapter,
   probeWebGpu,
   WEBGPU_PACKAGES,

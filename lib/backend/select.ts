@@ -19,7 +19,14 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
-import { describeAdapter, probeWebGpu, type WebGpuStatus } from './webgpu-adapter';
+import {
+  autoWebGpuVerdict,
+  describeAdapter,
+  gpuDeviceNodes,
+  probeWebGpu,
+  webGpuProbed,
+  type WebGpuStatus,
+} from './webgpu-adapter';
 import { startWebGpu } from './webgpu-backend';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -230,17 +237,18 @@ async function select(
       } else {
         notes.push('tfjs-node not installed');
       }
-      const gpu = await probeWebGpu();
-      if (gpu.problem || !gpu.adapter) notes.push(`webgpu unavailable (${gpu.problem})`);
-      else if (gpu.adapter.software) {
-        notes.push(`webgpu adapter ${describeAdapter(gpu.adapter)} skipped (METRICLAB_BACKEND=webgpu would use it)`);
-      } else {
+      const verdict =
+        gpuDeviceNodes()?.length === 0
+          ? { use: false, note: 'webgpu not tried: no GPU device (/dev/dri/renderD*, /dev/nvidia*)' }
+          : autoWebGpuVerdict(await probeWebGpu());
+      if (!verdict.use) notes.push(verdict.note);
+      else {
         try {
           const started = await tryWebGpu();
           return {
             requested: request,
             backend: 'webgpu',
-            reason: `auto: ${notes.join('; ')}; using WebGPU on ${started.adapter}`,
+            reason: `auto: ${notes.join('; ')}; ${verdict.note}`,
             addedKernels: started.addedKernels,
           };
         } catch (e) {
@@ -304,11 +312,8 @@ export function ready(): Promise<BackendInfo> {
           cpu: { package: NATIVE_PACKAGE.tensorflow, path: resolvePackage(NATIVE_PACKAGE.tensorflow) },
         },
         versions,
-        // Only when selection looked, so a tensorflow backend never loads Dawn just to report it.
-        webgpu:
-          request === 'webgpu' || (request === 'auto' && !chosen.backend.startsWith('tensorflow'))
-            ? await probeWebGpu()
-            : null,
+        // Only when selection looked, so a backend chosen without it never loads Dawn to report it.
+        webgpu: webGpuProbed() ? await probeWebGpu() : null,
       };
       return selected;
     })();

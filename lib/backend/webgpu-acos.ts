@@ -15,7 +15,11 @@ import type * as tf from '@tensorflow/tfjs';
 /** The two webgpu_util helpers every elementwise program uses (tfjs-backend-webgpu exports them). */
 export interface WebGpuDispatchUtil {
   flatDispatchLayout(shape: number[]): { x: number[] };
-  computeDispatch(layout: { x: number[] }, shape: number[], workgroupSize: [number, number, number]): [number, number, number];
+  computeDispatch(
+    layout: { x: number[] },
+    shape: number[],
+    workgroupSize: [number, number, number],
+  ): [number, number, number];
 }
 
 interface ProgramRunner {
@@ -75,6 +79,10 @@ class AccurateAcosProgram {
 export function accurateAcos(util: WebGpuDispatchUtil): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const x = inputs.x as tf.TensorInfo;
-    return (backend as unknown as ProgramRunner).runWebGPUProgram(new AccurateAcosProgram(x.shape, util), [x], 'float32');
+    return (backend as unknown as ProgramRunner).runWebGPUProgram(
+      new AccurateAcosProgram(x.shape, util),
+      [x],
+      'float32',
+    );
   };
 }

@@ -8,6 +8,7 @@
  * status.adapter; // { vendor: 'mesa', architecture: 'software', description: 'llvmpipe (LLVM 19.1.7, 256 bits)', software: true, ... }
  * status.problem; // null, or what is missing and how to install it
  */
+import * as fs from 'fs';
 import { pathToFileURL } from 'url';
 import { installDawnEventPump } from './webgpu-sync-read';
 
@@ -105,6 +106,11 @@ function missingPackageMessage(pkg: string): string {
 
 let probed: Promise<WebGpuStatus> | null = null;
 
+/** Whether probeWebGpu() has been called in this process. */
+export function webGpuProbed(): boolean {
+  return probed !== null;
+}
+
 /**
  * Looks for the packages and asks Dawn for the adapter tfjs would get (high-performance power
  * preference). Never throws: what went wrong is in `problem`. Cached per process.
@@ -151,4 +157,43 @@ export function probeWebGpu(): Promise<WebGpuStatus> {
 export function describeAdapter(a: WebGpuAdapterSummary): string {
   const name = a.description || a.device || 'unnamed adapter';
   return `${name} (vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}, ${a.software ? 'software' : 'hardware'})`;
+}
+
+/**
+ * Linux only: the GPU device nodes a hardware Vulkan driver opens (DRM render nodes, NVIDIA's).
+ * None means no hardware adapter can exist, so auto need not load Dawn (which also prints driver
+ * warnings on stderr) just to find llvmpipe. Elsewhere (macOS, Windows) null: no cheap test.
+ *
+ * @example
+ * gpuDeviceNodes(); // ['/dev/dri/renderD128'] on a Linux box with a GPU, [] in a CPU-only container
+ */
+export function gpuDeviceNodes(): string[] | null {
+  if (process.platform !== 'linux') return null;
+  const list = (dir: string, prefix: string): string[] => {
+    try {
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(prefix))
+        .map((f) => `${dir}/${f}`);
+    } catch {
+      return [];
+    }
+  };
+  return [...list('/dev/dri', 'renderD'), ...list('/dev', 'nvidia')];
+}
+
+/**
+ * What auto does with WebGPU given the probe: use a hardware adapter; skip a software one (it is
+ * slower than wasm) or a missing one, with the reason in words.
+ *
+ * @example
+ * autoWebGpuVerdict(status); // { use: false, note: 'webgpu adapter llvmpipe (...) skipped (...)' }
+ */
+export function autoWebGpuVerdict(status: WebGpuStatus): { use: boolean; note: string } {
+  if (status.problem || !status.adapter) return { use: false, note: `webgpu unavailable (${status.problem})` };
+  const adapter = describeAdapter(status.adapter);
+  if (status.adapter.software) {
+    return { use: false, note: `webgpu adapter ${adapter} skipped (METRICLAB_BACKEND=webgpu would use it)` };
+  }
+  return { use: true, note: `using WebGPU on ${adapter}` };
 }

@@ -21,7 +21,9 @@ import { makeReadSyncWork } from './webgpu-sync-read';
 export async function startWebGpu(): Promise<{ adapter: WebGpuAdapterSummary; addedKernels: string[] }> {
   const status = await probeWebGpu();
   if (status.problem || !status.adapter || !status.tfjsPackage) {
-    throw new Error(status.problem ?? `no WebGPU adapter (package ${WEBGPU_PACKAGES.tfjs} found: ${!!status.tfjsPackage})`);
+    throw new Error(
+      status.problem ?? `no WebGPU adapter (package ${WEBGPU_PACKAGES.tfjs} found: ${!!status.tfjsPackage})`,
+    );
   }
   await loadDawn();
   // Loaded by path: it is optional, so lib/ must compile without it.

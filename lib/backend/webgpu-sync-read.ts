@@ -79,7 +79,9 @@ interface MappableBuffer {
 interface WebGpuBackendInternals {
   tensorMap: { get(dataId: tf.DataId): { values: unknown; dtype: tf.DataType; resource: unknown } };
   bufferManager: { acquireBuffer(size: number, usage: number): MappableBuffer; releaseBuffer(b: MappableBuffer): void };
-  commandEncoder: { copyBufferToBuffer(src: unknown, so: number, dst: MappableBuffer, doff: number, size: number): void };
+  commandEncoder: {
+    copyBufferToBuffer(src: unknown, so: number, dst: MappableBuffer, doff: number, size: number): void;
+  };
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
   submitQueue(): void;
@@ -113,7 +115,8 @@ export function makeReadSyncWork(backend: tf.KernelBackend): void {
     staging.mapAsync(MAP_MODE_READ).catch((e: unknown) => (failure = e));
     const start = Date.now();
     while (staging.mapState !== 'mapped') {
-      if (failure !== null) throw new Error(`Error in webgpu readSync: mapping the read buffer failed (${String(failure)})`);
+      if (failure !== null)
+        throw new Error(`Error in webgpu readSync: mapping the read buffer failed (${String(failure)})`);
       pumpDawnEvents();
       if (Date.now() - start > SYNC_READ_TIMEOUT_MS) {
         throw new Error(`Error in webgpu readSync: the GPU did not finish within ${SYNC_READ_TIMEOUT_MS / 1000} s`);

@@ -10,7 +10,15 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { isGpuBackend, isSoftwareAdapter, profileFor, useBackend, type WebGpuStatus } from '../../lib/backend';
+import {
+  autoWebGpuVerdict,
+  gpuDeviceNodes,
+  isGpuBackend,
+  isSoftwareAdapter,
+  profileFor,
+  useBackend,
+  type WebGpuStatus,
+} from '../../lib/backend';
 import { missingKernels } from '../../lib/backend/wasm-kernels';
 import { registerMissingWebGpuKernels, UNBRIDGED_WEBGPU_KERNELS } from '../../lib/backend/webgpu-kernels';
 import { loadDataset, subsetDataset } from '../../lib/data';
@@ -39,19 +47,70 @@ describe('webgpu: adapter classification and the course profile (no GPU needed)'
     assert.ok(!isSoftwareAdapter({ vendor: 'amd', architecture: 'rdna-3', description: 'AMD Radeon RX 7900' }));
   });
 
-  it('the full profile only on a GPU: tensorflow-gpu or webgpu on a hardware adapter', () => {
-    const gpu = (software: boolean): WebGpuStatus => ({
-      dawnPackage: 'x',
-      tfjsPackage: 'y',
-      adapter: { vendor: 'v', architecture: 'a', device: '', description: 'd', software },
-      problem: null,
+  const gpu = (software: boolean): WebGpuStatus => ({
+    dawnPackage: 'x',
+    tfjsPackage: 'y',
+    adapter: { vendor: 'v', architecture: 'a', device: '', description: 'd', software },
+    problem: null,
+  });
+
+  it('auto uses a hardware adapter and skips a software or missing one, saying why', () => {
+    assert.deepEqual(autoWebGpuVerdict(gpu(false)), {
+      use: true,
+      note: 'using WebGPU on d (vendor v, architecture a, hardware)',
     });
+    assert.deepEqual(autoWebGpuVerdict(gpu(true)), {
+      use: false,
+      note: 'webgpu adapter d (vendor v, architecture a, software) skipped (METRICLAB_BACKEND=webgpu would use it)',
+    });
+    const none = { ...gpu(false), adapter: null, problem: 'Dawn found no WebGPU adapter' };
+    assert.deepEqual(autoWebGpuVerdict(none), {
+      use: false,
+      note: 'webgpu unavailable (Dawn found no WebGPU adapter)',
+    });
+  });
+
+  it('the full profile only on a GPU: tensorflow-gpu or webgpu on a hardware adapter', () => {
     assert.equal(profileFor({ backend: 'webgpu', webgpu: gpu(false) }), 'full');
     assert.equal(profileFor({ backend: 'webgpu', webgpu: gpu(true) }), 'quick');
     assert.equal(profileFor({ backend: 'tensorflow-gpu', webgpu: null }), 'full');
     assert.equal(profileFor('wasm'), 'quick');
     assert.equal(profileFor('cpu'), 'quick');
     assert.ok(!isGpuBackend(null));
+  });
+});
+
+/** Node flags that make `webgpu` unresolvable, as on a machine where optional packages were left out. */
+const HIDE_DAWN = [
+  '--import',
+  'data:text/javascript,' +
+    encodeURIComponent(`import Module from 'module';
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'webgpu' || request.startsWith('webgpu/')) throw Object.assign(new Error('hidden'), { code: 'MODULE_NOT_FOUND' });
+  return resolve.call(this, request, ...rest);
+};`),
+];
+
+describe('webgpu: missing pieces give messages that say what to install', function () {
+  this.timeout(60000);
+
+  it('without the webgpu package: forcing fails naming the npm install; info says the same', () => {
+    const forced = spawnSync('node', [...HIDE_DAWN, BIN, 'info'], {
+      encoding: 'utf8',
+      env: { ...process.env, METRICLAB_BACKEND: 'webgpu' },
+    });
+    assert.equal(forced.status, 1, forced.stdout);
+    assert.match(
+      forced.stderr,
+      /webgpu: the package webgpu is not installed \(it is an optional dependency of metriclab\)\. Install it with: npm install webgpu @tensorflow\/tfjs-backend-webgpu/,
+    );
+    const auto = spawnSync('node', [...HIDE_DAWN, BIN, 'info'], {
+      encoding: 'utf8',
+      env: { ...process.env, METRICLAB_BACKEND: 'auto' },
+    });
+    assert.equal(auto.status, 0, auto.stderr);
+    assert.match(auto.stdout, /webgpu adapter:\s+none: the package webgpu is not installed/);
   });
 });
 
@@ -74,15 +133,32 @@ describe('webgpu: selection through the CLI', function () {
     const info = JSON.parse(forced.stdout) as { backend: string; reason: string; webgpu: WebGpuStatus };
     assert.equal(info.backend, 'webgpu');
     assert.ok(info.webgpu.adapter, 'adapter reported');
-    assert.match(info.reason, /forced by METRICLAB_BACKEND=webgpu; adapter .*\((vendor .*, architecture .*, (software|hardware))\)/);
+    assert.match(
+      info.reason,
+      /forced by METRICLAB_BACKEND=webgpu; adapter .*\((vendor .*, architecture .*, (software|hardware))\)/,
+    );
     const auto = spawnSync('node', [BIN, 'info'], { encoding: 'utf8', env: { ...process.env, METRICLAB_BACKEND: '' } });
     assert.equal(auto.status, 0, auto.stderr);
     assert.match(auto.stdout, /webgpu adapter:\s+\S/);
-    if (info.webgpu.adapter.software) {
+    if (gpuDeviceNodes()?.length === 0) {
+      assert.match(auto.stdout, /why:.*webgpu not tried: no GPU device \(\/dev\/dri\/renderD\*, \/dev\/nvidia\*\)/);
+    } else if (info.webgpu.adapter.software) {
       assert.match(auto.stdout, /why:.*webgpu adapter .* software\) skipped \(METRICLAB_BACKEND=webgpu would use it\)/);
     } else if (!/tfjs-node(-gpu)? is installed/.test(auto.stdout)) {
       assert.match(auto.stdout, /backend:\s+webgpu/);
     }
+  });
+
+  it('with no Vulkan driver visible, forcing webgpu fails naming the driver to install', () => {
+    const r = spawnSync('node', [BIN, 'info'], {
+      encoding: 'utf8',
+      env: { ...process.env, METRICLAB_BACKEND: 'webgpu', VK_ICD_FILENAMES: '/nonexistent/icd.json' },
+    });
+    if (r.status === 0) {
+      console.log(`      (not checked: Dawn still found an adapter without Vulkan ICDs: ${r.stdout.split('\n')[2]})`);
+      return;
+    }
+    assert.match(r.stderr, /Dawn found no WebGPU adapter; install a Vulkan driver.*scripts\/install-vulkan-sw\.sh/);
   });
 });
 
@@ -94,14 +170,20 @@ describeWebGpu('webgpu backend', function () {
     assert.equal(big.length, 70000);
     assert.equal(big[69999], 139998);
     assert.deepEqual(Array.from(tf.tidy(() => tf.tensor1d([3, 1, 2]).argMax().dataSync())), [0]);
-    assert.deepEqual(tf.tidy(() => tf.tensor1d([1, 2, 3], 'int32').add(1).arraySync()), [2, 3, 4]);
+    assert.deepEqual(
+      tf.tidy(() => tf.tensor1d([1, 2, 3], 'int32').add(1).arraySync()),
+      [2, 3, 4],
+    );
     assert.deepEqual(Array.from(tf.tidy(() => tf.tensor1d([1, 5]).greater(2).dataSync())), [0, 1]);
   });
 
   it('registers what webgpu lacks (cpu bridges) and replaces Acos, once', () => {
     // useBackend('webgpu') registered them already; a second call returns that list, so the
     // dispatch helpers passed here are never used.
-    const unused = { flatDispatchLayout: () => ({ x: [] }), computeDispatch: (): [number, number, number] => [1, 1, 1] };
+    const unused = {
+      flatDispatchLayout: () => ({ x: [] }),
+      computeDispatch: (): [number, number, number] => [1, 1, 1],
+    };
     const first = registerMissingWebGpuKernels(unused);
     assert.ok(first.includes('Unique') && first.includes('Acos'), first.join(', '));
     assert.deepEqual(
@@ -210,7 +292,13 @@ describeWebGpu('webgpu backend', function () {
       const history = await train({
         model,
         loss: losses.tripletMargin({ margin: 0.2 }),
-        sampler: new PKSampler({ labels: data.labels, classesPerBatch: 4, samplesPerClass: 3, seed: 2, batchesPerEpoch: 3 }),
+        sampler: new PKSampler({
+          labels: data.labels,
+          classesPerBatch: 4,
+          samplesPerClass: 3,
+          seed: 2,
+          batchesPerEpoch: 3,
+        }),
         data: { x, labels: data.labels },
         epochs: 1,
         optimizer: { name: 'adam', learningRate: 1e-3 },
