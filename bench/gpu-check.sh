@@ -71,7 +71,8 @@ run() {
   : >"$SUMMARY"
   echo "gpu-check $(date -u +%Y-%m-%dT%H:%MZ) on $(hostname)" | tee -a "$SUMMARY"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$SUMMARY"
-  if ! command -v node >/dev/null && [ -f "$CARRY/node.xz" ]; then
+  # GPU_CHECK_CARRIED_NODE=1: use the carried node even where one is installed (to test the pack).
+  if { ! command -v node >/dev/null || [ "${GPU_CHECK_CARRIED_NODE:-}" = 1 ]; } && [ -f "$CARRY/node.xz" ]; then
     mkdir -p /tmp/gpu-check-bin && xz -dc "$CARRY/node.xz" >/tmp/gpu-check-bin/node && chmod +x /tmp/gpu-check-bin/node
     export PATH=/tmp/gpu-check-bin:$PATH
   fi
