@@ -27,7 +27,7 @@ pack() {
   # Which node_modules files the checks open: trace a short version of them here, on wasm (the
   # webgpu backend's files are opened by `info`, which loads Dawn even when it skips it).
   local trace=$CARRY/trace.txt
-  strace -f -qq -e trace=openat,open -o "$trace.raw" bash -c '
+  strace -f -qq -e trace=openat,open,execve -o "$trace.raw" bash -c '
     node bin/metriclab.js info >/dev/null 2>&1
     METRICLAB_BACKEND=webgpu node bin/metriclab.js info >/dev/null 2>&1
     METRICLAB_BACKEND=wasm node bin/metriclab.js parity test/fixtures/parity.json >/dev/null 2>&1
@@ -39,6 +39,9 @@ pack() {
   grep -v ENOENT "$trace.raw" | grep -o '"[^"]*node_modules/[^"]*"' | tr -d '"' |
     sed "s|^$PWD/||" | grep '^node_modules/' | sort -u |
     while read -r f; do [ -f "$f" ] && echo "$f"; done >"$trace"
+  # tsx's esbuild runs as a separate binary (exec'd, not opened): make sure it travels.
+  ls node_modules/@esbuild/*/bin/esbuild node_modules/@esbuild/*/package.json >>"$trace" 2>/dev/null || true
+  sort -u -o "$trace" "$trace"
   rm -rf "$trace.raw" out/gpu-carry-trace
   tar -cf - -T "$trace" | xz -T0 -6 >"$CARRY/node_modules.tar.xz"
   xz -T0 -6 -c "$(command -v node)" >"$CARRY/node.xz"
@@ -93,8 +96,8 @@ run() {
   step parity 90 node bin/metriclab.js parity test/fixtures/parity.json
   step bench-row1-train-step 75 node --import tsx bench/train/run.ts --repeats 5 mlp cnn
   step bench-row2-losses 75 node --import tsx bench/losses/bench.ts --repeats 3
-  step notebook-01-full 150 node bin/metriclab.js run -p profile full -p steps 300 --timeout 120 \
-    --out "$OUTDIR/notebook" notebooks/01-classification-vs-metric-learning.ipynb
+  step notebook-01-full 150 node bin/metriclab.js run -p profile full -p steps 200 -p seeds '[1,2,3]' \
+    --timeout 120 --log-output --out "$OUTDIR/notebook" notebooks/01-classification-vs-metric-learning.ipynb
   if [ -d node_modules/@tensorflow/tfjs-node-gpu ]; then
     METRICLAB_BACKEND=tensorflow-gpu step tfjs-node-gpu 60 node bin/metriclab.js info
   else
