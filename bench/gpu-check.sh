@@ -98,6 +98,8 @@ run() {
   step bench-row2-losses 75 node --import tsx bench/losses/bench.ts --repeats 3
   step notebook-01-full 150 node bin/metriclab.js run -p profile full -p steps 200 -p seeds '[1,2,3]' \
     --timeout 120 --log-output --out "$OUTDIR/notebook" notebooks/01-classification-vs-metric-learning.ipynb
+  # The runner starts its kernel in a session of its own, which a timeout does not reach.
+  for pid in $(pgrep -f "$PWD/bin/tslab-kernel.js" || true); do kill "$pid" 2>/dev/null; done
   if [ -d node_modules/@tensorflow/tfjs-node-gpu ]; then
     METRICLAB_BACKEND=tensorflow-gpu step tfjs-node-gpu 60 node bin/metriclab.js info
   else
