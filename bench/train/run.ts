@@ -33,7 +33,7 @@ import {
 export const BATCH = 256;
 const CLASSES = 16;
 export type ModelKind = 'mlp' | 'cnn';
-type Backend = 'wasm' | 'cpu' | 'tensorflow';
+type Backend = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
 
 /** A seeded batch in [0,1] with 16 classes of 16 (every anchor has positives and negatives). */
 function batch(seed: number): { x: Float32Array; y: Int32Array } {
@@ -88,6 +88,8 @@ async function switchTo(backend: Backend): Promise<void> {
 
 function availableBackends(): Backend[] {
   const out: Backend[] = ['wasm', 'cpu'];
+  // webgpu only when asked for (bench/gpu-check.sh): on a software adapter it would take minutes.
+  if (process.env.METRICLAB_BACKEND === 'webgpu') out.unshift('webgpu');
   try {
     require.resolve('@tensorflow/tfjs-node');
     out.unshift('tensorflow');

@@ -17,3 +17,15 @@ export {
   WRAPPED_WASM_KERNELS,
 } from './wasm-kernels';
 export * from './select';
+export { isGpuBackend, profileFor, type CourseProfile } from './profile';
+export {
+  autoWebGpuVerdict,
+  describeAdapter,
+  gpuDeviceNodes,
+  isSoftwareAdapter,
+  probeWebGpu,
+  WEBGPU_PACKAGES,
+  type WebGpuAdapterSummary,
+  type WebGpuStatus,
+} from './webgpu-adapter';
+export { registerMissingWebGpuKernels, REPLACED_WEBGPU_KERNELS, UNBRIDGED_WEBGPU_KERNELS } from './webgpu-kernels';

@@ -1,9 +1,10 @@
 /**
  * Picks the compute backend once per process and says which and why.
  *
- * METRICLAB_BACKEND = tensorflow-gpu | tensorflow | wasm | cpu | auto (default).
+ * METRICLAB_BACKEND = tensorflow-gpu | tensorflow | webgpu | wasm | cpu | auto (default).
  * auto: @tensorflow/tfjs-node-gpu if installed and a CUDA GPU is seen, else @tensorflow/tfjs-node,
- * else wasm (SIMD), else cpu. The native packages are optional extras (they download libtensorflow
+ * else webgpu on a hardware adapter (a software one, llvmpipe/SwiftShader, is skipped unless
+ * forced), else wasm (SIMD), else cpu. The native packages are optional extras (they download libtensorflow
  * at install time), so they are looked up at run time and never imported statically.
  *
  * Selection starts when this module is imported; `await ready()` before the first tensor op.
@@ -18,8 +19,17 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
+import {
+  autoWebGpuVerdict,
+  describeAdapter,
+  gpuDeviceNodes,
+  probeWebGpu,
+  webGpuProbed,
+  type WebGpuStatus,
+} from './webgpu-adapter';
+import { startWebGpu } from './webgpu-backend';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendRequest = BackendName | 'auto';
 
@@ -48,6 +58,8 @@ export interface BackendInfo {
   versions: Record<string, string>;
   /** Kernels this library registered for the backend because tfjs lacks them or they are slow (wasm, cpu). */
   addedKernels: string[];
+  /** The WebGPU packages and adapter, when selection looked (webgpu forced, or auto got that far); else null. */
+  webgpu: WebGpuStatus | null;
 }
 
 /** Thrown when a forced backend cannot be used. */
@@ -126,6 +138,15 @@ async function tryWasm(): Promise<string[]> {
   return registerMissingWasmKernels();
 }
 
+async function tryWebGpu(): Promise<{ addedKernels: string[]; adapter: string }> {
+  try {
+    const started = await startWebGpu();
+    return { addedKernels: started.addedKernels, adapter: describeAdapter(started.adapter) };
+  } catch (e) {
+    throw new BackendUnavailableError('webgpu', `Error in metriclab backend: webgpu: ${(e as Error).message}`);
+  }
+}
+
 async function useCpu(): Promise<string[]> {
   await tf.setBackend('cpu');
   return registerCpuKernels();
@@ -133,7 +154,9 @@ async function useCpu(): Promise<string[]> {
 
 async function select(
   request: BackendRequest,
-): Promise<Omit<BackendInfo, 'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend'>> {
+): Promise<
+  Omit<BackendInfo, 'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend' | 'webgpu'>
+> {
   const gpuPkg = resolvePackage(NATIVE_PACKAGE['tensorflow-gpu']);
   const cpuPkg = resolvePackage(NATIVE_PACKAGE.tensorflow);
   switch (request) {
@@ -159,6 +182,15 @@ async function select(
         reason: 'forced by METRICLAB_BACKEND=tensorflow',
         addedKernels: [],
       };
+    case 'webgpu': {
+      const started = await tryWebGpu();
+      return {
+        requested: request,
+        backend: 'webgpu',
+        reason: `forced by METRICLAB_BACKEND=webgpu; adapter ${started.adapter}`,
+        addedKernels: started.addedKernels,
+      };
+    }
     case 'wasm':
       return {
         requested: request,
@@ -205,6 +237,24 @@ async function select(
       } else {
         notes.push('tfjs-node not installed');
       }
+      const verdict =
+        gpuDeviceNodes()?.length === 0
+          ? { use: false, note: 'webgpu not tried: no GPU device (/dev/dri/renderD*, /dev/nvidia*)' }
+          : autoWebGpuVerdict(await probeWebGpu());
+      if (!verdict.use) notes.push(verdict.note);
+      else {
+        try {
+          const started = await tryWebGpu();
+          return {
+            requested: request,
+            backend: 'webgpu',
+            reason: `auto: ${notes.join('; ')}; ${verdict.note}`,
+            addedKernels: started.addedKernels,
+          };
+        } catch (e) {
+          notes.push(`webgpu failed (${(e as Error).message})`);
+        }
+      }
       try {
         const added = await tryWasm();
         return {
@@ -245,6 +295,8 @@ export function ready(): Promise<BackendInfo> {
         '@tensorflow/tfjs-backend-wasm',
         NATIVE_PACKAGE.tensorflow,
         NATIVE_PACKAGE['tensorflow-gpu'],
+        'webgpu',
+        '@tensorflow/tfjs-backend-webgpu',
       ]) {
         const v = packageVersion(pkg);
         if (v) versions[pkg] = v;
@@ -260,6 +312,8 @@ export function ready(): Promise<BackendInfo> {
           cpu: { package: NATIVE_PACKAGE.tensorflow, path: resolvePackage(NATIVE_PACKAGE.tensorflow) },
         },
         versions,
+        // Only when selection looked, so a backend chosen without it never loads Dawn to report it.
+        webgpu: webGpuProbed() ? await probeWebGpu() : null,
       };
       return selected;
     })();
@@ -275,11 +329,12 @@ export function backendInfo(): BackendInfo | null {
 }
 
 /**
- * Switches to another backend in this process (tests run the same checks on wasm and cpu).
- * Registers the library's extra wasm or cpu kernels when needed (once per process).
+ * Switches to another backend in this process (tests run the same checks on wasm, cpu, webgpu).
+ * Registers the library's extra kernels when needed (once per process).
  */
-export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+export async function useBackend(name: 'wasm' | 'cpu' | 'webgpu'): Promise<void> {
   if (name === 'wasm') await tryWasm();
+  else if (name === 'webgpu') await tryWebGpu();
   else await useCpu();
   await tf.ready();
 }

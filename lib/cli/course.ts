@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Command } from './main';
-import { PACKAGE_ROOT, ready, type BackendInfo } from '../backend';
+import { PACKAGE_ROOT, profileFor, ready, type BackendInfo } from '../backend';
 import { writeRunSite } from '../notebook/html';
 import { formatFailure, progressLine } from '../notebook/report';
 import { runNotebooks } from '../notebook/run-many';
@@ -40,7 +40,7 @@ export function courseNotebooks(dir: string): string[] {
  */
 export function chooseProfile(requested: Profile | undefined, backend: BackendInfo['backend'] | null): Profile {
   if (requested) return requested;
-  return backend === 'tensorflow-gpu' ? 'full' : 'quick';
+  return profileFor(backend); // tensorflow-gpu, or webgpu on a hardware adapter
 }
 
 export interface CourseOptions {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import type { Command } from './main';
-import { ready } from '../backend';
+import { describeAdapter, probeWebGpu, ready } from '../backend';
 import { dataDirectories } from '../data/locate';
 
 export const command: Command = {
@@ -8,7 +8,7 @@ export const command: Command = {
   async run(args: string[]): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) {
       console.log(
-        'Usage: metriclab info [--json]\n\nPrints the backend chosen (METRICLAB_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu) and why,\ntfjs versions, wasm SIMD/threads, native packages, and the data directories searched.',
+        'Usage: metriclab info [--json]\n\nPrints the backend chosen (METRICLAB_BACKEND=auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu) and why,\ntfjs versions, wasm SIMD/threads, native packages, the WebGPU adapter, and the data directories searched.',
       );
       return 0;
     }
@@ -28,8 +28,10 @@ export const command: Command = {
             .slice(0, 20)
         : [],
     }));
+    // Looked up even when selection did not get that far, so info always says what WebGPU would use.
+    const webgpu = info.webgpu ?? (await probeWebGpu());
     if (args.includes('--json')) {
-      console.log(JSON.stringify({ ...info, dataDirectories: dirs }, null, 2));
+      console.log(JSON.stringify({ ...info, webgpu, dataDirectories: dirs }, null, 2));
       return 0;
     }
     const yes = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'yes' : 'no');
@@ -44,6 +46,9 @@ export const command: Command = {
     );
     console.log(
       `tfjs-node:        ${info.nativePackages.cpu.path ? 'installed' : 'not installed (npm install @tensorflow/tfjs-node)'}`,
+    );
+    console.log(
+      `webgpu adapter:   ${webgpu.adapter ? describeAdapter(webgpu.adapter) : `none: ${webgpu.problem ?? 'unknown'}`}`,
     );
     if (info.addedKernels.length) console.log(`kernels added:    ${info.addedKernels.join(', ')}`);
     console.log('versions:');

@@ -1,6 +1,6 @@
 /**
- * Runs the same seeded computation on wasm and on the cpu backend (tfjs's reference kernels) and
- * compares the results, so each wasm kernel the library adds or wraps is checked against cpu.
+ * Runs the same seeded computation on wasm (or webgpu) and on the cpu backend (tfjs's reference
+ * kernels) and compares the results, so each kernel the library adds or wraps is checked against cpu.
  */
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +10,7 @@ import { expectClose } from '../helpers/backends';
 export type Outputs = { values: number[][]; dtypes: string[]; shapes: number[][] };
 
 /** Runs fn (which must build its inputs from a seed) on one backend and reads the results. */
-export async function runOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor | tf.Tensor[]): Promise<Outputs> {
+export async function runOn(backend: 'wasm' | 'cpu' | 'webgpu', fn: () => tf.Tensor | tf.Tensor[]): Promise<Outputs> {
   await useBackend(backend);
   return tf.tidy(() => {
     const out = fn();
@@ -29,12 +29,22 @@ export async function expectWasmMatchesCpu(
   atol = 1e-4,
   rtol = 1e-4,
 ): Promise<Outputs> {
+  return expectMatchesCpu('wasm', fn, atol, rtol);
+}
+
+/** fn on `backend` equals fn on cpu within atol + rtol * |cpu|; leaves `backend` active. */
+export async function expectMatchesCpu(
+  backend: 'wasm' | 'webgpu',
+  fn: () => tf.Tensor | tf.Tensor[],
+  atol = 1e-4,
+  rtol = 1e-4,
+): Promise<Outputs> {
   const cpu = await runOn('cpu', fn);
-  const wasm = await runOn('wasm', fn);
-  assert.deepEqual(wasm.shapes, cpu.shapes, 'output shapes differ between wasm and cpu');
-  assert.deepEqual(wasm.dtypes, cpu.dtypes, 'output dtypes differ between wasm and cpu');
-  wasm.values.forEach((v, i) => expectClose(v, cpu.values[i], atol, rtol, `output ${i}`));
-  return wasm;
+  const out = await runOn(backend, fn);
+  assert.deepEqual(out.shapes, cpu.shapes, `output shapes differ between ${backend} and cpu`);
+  assert.deepEqual(out.dtypes, cpu.dtypes, `output dtypes differ between ${backend} and cpu`);
+  out.values.forEach((v, i) => expectClose(v, cpu.values[i], atol, rtol, `output ${i}`));
+  return out;
 }
 
 /**

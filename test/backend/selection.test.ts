@@ -21,7 +21,7 @@ describe('backend selection', () => {
   it('rejects an unknown METRICLAB_BACKEND naming the variable and the choices', () => {
     assert.throws(
       () => parseBackendRequest('gpu'),
-      /METRICLAB_BACKEND must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu, but got 'gpu'/,
+      /METRICLAB_BACKEND must be one of auto, tensorflow-gpu, tensorflow, webgpu, wasm, cpu, but got 'gpu'/,
     );
     assert.equal(parseBackendRequest(undefined), 'auto');
   });

@@ -1,9 +1,10 @@
 /**
  * Runs the same tests on every backend available here (tfjs's describeWithFlags idea):
- * wasm (the default on this machine) and the pure-JS cpu backend.
+ * wasm (the default on this machine) and the pure-JS cpu backend; webgpu for the suites that
+ * opt in (describeWebGpu), since on a software adapter it is slow.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ready, useBackend } from '../../lib/backend';
+import { probeWebGpu, ready, useBackend } from '../../lib/backend';
 
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;
 export type TestBackend = (typeof TEST_BACKENDS)[number];
@@ -22,6 +23,41 @@ export function describeAllBackends(title: string, body: (backend: TestBackend) 
       body(backend);
     });
   }
+}
+
+/**
+ * Whether webgpu can run here: null, or why not. With METRICLAB_REQUIRE_REFERENCES=1 (CI) a
+ * missing adapter is an error, since CI installs one (scripts/install-vulkan-sw.sh).
+ */
+export async function webgpuUnavailable(): Promise<string | null> {
+  const status = await probeWebGpu();
+  if (!status.problem) return null;
+  if (process.env.METRICLAB_REQUIRE_REFERENCES === '1') {
+    throw new Error(`METRICLAB_REQUIRE_REFERENCES=1 but webgpu is unavailable: ${status.problem}`);
+  }
+  return status.problem;
+}
+
+/**
+ * describe() whose body runs on the webgpu backend, skipped with the reason printed where no
+ * adapter is found (a software one counts: that is what CI has).
+ */
+export function describeWebGpu(title: string, body: (this: Mocha.Suite) => void): void {
+  describe(`${title} [webgpu]`, function () {
+    before(async function () {
+      await ready();
+      const why = await webgpuUnavailable();
+      if (why) {
+        console.log(`      (skipped: ${why})`);
+        this.skip();
+      }
+      await useBackend('webgpu');
+    });
+    after(async function () {
+      await useBackend('wasm');
+    });
+    body.call(this);
+  });
 }
 
 /** Asserts that fn leaves no tensor behind. */
