@@ -140,7 +140,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   const batch = values.batch === undefined ? [undefined, undefined] : values.batch.split(',');
   if (batch.length !== 2) fail(FN, '--batch', 'be P,K (classes per batch, samples per class)', `'${values.batch}'`);
   const p = int('--batch P', batch[0], Math.min(DEFAULT_P, classesTrain.length));
-  if (p > classesTrain.length)
+  // glyphs trains on its background scripts (hundreds of classes), not on --classes-train.
+  if (values.dataset !== 'glyphs' && p > classesTrain.length)
     fail(FN, '--batch P', `be at most the number of training classes (${classesTrain.length})`, p);
   return {
     dataset: checkOneOf(FN, '--dataset', values.dataset ?? 'fashion-mnist', [

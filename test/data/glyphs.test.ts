@@ -33,7 +33,9 @@ describe('glyph set (data/glyphs)', function () {
     const seen = new Set<string>();
     for (let i = 0; i < files.labels.length; i++) {
       const img = files.pixels.subarray(i * 784, (i + 1) * 784);
-      assert.ok(Math.max(...img) >= 128, `image ${i} has no ink`);
+      // Dense glyphs shrunk to fit (Bamum, Yi) can be faint, but never blank.
+      const ink = img.reduce((s, v) => s + v, 0);
+      assert.ok(Math.max(...img) >= 32 && ink >= 20 * 255, `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`);
       seen.add(crypto.createHash('sha1').update(img).digest('hex'));
     }
     assert.equal(seen.size, files.labels.length);
