@@ -35,7 +35,7 @@ describe('glyph set (data/glyphs)', function () {
       const img = files.pixels.subarray(i * 784, (i + 1) * 784);
       // Dense glyphs shrunk to fit (Bamum, Yi) can be faint, but never blank.
       const ink = img.reduce((s, v) => s + v, 0);
-      assert.ok(Math.max(...img) >= 32 && ink >= 20 * 255, `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`);
+      assert.ok(Math.max(...img) >= 32 && ink >= 4 * 255, `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`);
       seen.add(crypto.createHash('sha1').update(img).digest('hex'));
     }
     assert.equal(seen.size, files.labels.length);
