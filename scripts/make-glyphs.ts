@@ -29,7 +29,13 @@ import {
   drawScript,
   fontFamilyStem,
 } from '../lib/data/glyphs/generate';
-import { GLYPH_FILES, type GlyphClass, type GlyphFont, type GlyphScript, type GlyphsMeta } from '../lib/data/glyphs/meta';
+import {
+  GLYPH_FILES,
+  type GlyphClass,
+  type GlyphFont,
+  type GlyphScript,
+  type GlyphsMeta,
+} from '../lib/data/glyphs/meta';
 import { readFontInfo, type FontInfo } from '../lib/data/glyphs/sfnt';
 import { Random } from '../lib/random';
 

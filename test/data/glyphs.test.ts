@@ -23,7 +23,11 @@ describe('glyph set (data/glyphs)', function () {
     const counts = new Int32Array(meta.classes.length);
     for (const l of files.labels) counts[l]++;
     assert.deepEqual([...new Set(counts)], [meta.instancesPerClass]);
-    for (const s of meta.scripts) assert.ok(meta.classes.some((c) => c.script === s.name), `${s.name} has classes`);
+    for (const s of meta.scripts)
+      assert.ok(
+        meta.classes.some((c) => c.script === s.name),
+        `${s.name} has classes`,
+      );
     // Each class is one character: no code point twice within a script.
     const keys = new Set(meta.classes.map((c) => `${c.script}:${c.codePoint}`));
     assert.equal(keys.size, meta.classes.length);
@@ -33,9 +37,12 @@ describe('glyph set (data/glyphs)', function () {
     const seen = new Set<string>();
     for (let i = 0; i < files.labels.length; i++) {
       const img = files.pixels.subarray(i * 784, (i + 1) * 784);
-      // Dense glyphs shrunk to fit (Bamum, Yi) can be faint, but never blank.
+      // Dense glyphs shrunk to fit (Bamum) can be faint and small letters (Syriac ܝ) tiny, never blank.
       const ink = img.reduce((s, v) => s + v, 0);
-      assert.ok(Math.max(...img) >= 32 && ink >= 4 * 255, `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`);
+      assert.ok(
+        Math.max(...img) >= 32 && ink >= 2 * 255,
+        `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`,
+      );
       seen.add(crypto.createHash('sha1').update(img).digest('hex'));
     }
     assert.equal(seen.size, files.labels.length);
@@ -147,7 +154,8 @@ describe('glyph set (data/glyphs)', function () {
       )
       .sort((a, b) => a.fonts.length - b.fonts.length);
     if (present.length === 0) {
-      const reason = 'no script has all its font files installed in the recorded versions (apt-get install fonts-noto-core)';
+      const reason =
+        'no script has all its font files installed in the recorded versions (apt-get install fonts-noto-core)';
       if (REQUIRED) assert.fail(`METRICLAB_REQUIRE_REFERENCES=1: ${reason}`);
       console.log(`      skipped: ${reason}`);
       this.skip();

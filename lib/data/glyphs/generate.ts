@@ -34,7 +34,15 @@ export interface ScriptSpec {
   families: string[];
 }
 
-const LGC = ['NotoSans', 'NotoSerif', 'NotoSansDisplay', 'NotoSerifDisplay', 'NotoSansMono', 'DejaVuSans', 'DejaVuSerif'];
+const LGC = [
+  'NotoSans',
+  'NotoSerif',
+  'NotoSansDisplay',
+  'NotoSerifDisplay',
+  'NotoSansMono',
+  'DejaVuSans',
+  'DejaVuSerif',
+];
 const DEJAVU = ['DejaVuSans', 'DejaVuSerif'];
 
 /** The scripts of the set; the first family's Regular file is the script's primary font. */

@@ -75,9 +75,7 @@ export function locateGlyphs(dataDir?: string): GlyphLocation | null {
         { dir: path.resolve(dataDir), origin: 'dataDir option' },
       ]
     : dataDirectories().map((d) => ({ dir: path.join(d.path, 'glyphs'), origin: d.origin }));
-  return (
-    candidates.find((c) => Object.values(GLYPH_FILES).every((f) => fs.existsSync(path.join(c.dir, f)))) ?? null
-  );
+  return candidates.find((c) => Object.values(GLYPH_FILES).every((f) => fs.existsSync(path.join(c.dir, f)))) ?? null;
 }
 
 /** Reads and cross-checks the image, label and font files against the metadata. */
@@ -132,7 +130,12 @@ export async function loadGlyphs(opts: GlyphLoadOptions = {}): Promise<LoadedGly
   const location = locateGlyphs(opts.dataDir);
   if (!location) {
     const searched = opts.dataDir ? [opts.dataDir] : dataDirectories().map((d) => `${d.path}/glyphs`);
-    fail(fn, 'files', `exist (${Object.values(GLYPH_FILES).join(', ')}) in one of ${searched.join(', ')}`, 'none found');
+    fail(
+      fn,
+      'files',
+      `exist (${Object.values(GLYPH_FILES).join(', ')}) in one of ${searched.join(', ')}`,
+      'none found',
+    );
   }
   const { meta, pixels, labels, fonts } = readGlyphFiles(location.dir);
   const inSplit = meta.scripts.filter((s) => split === 'all' || s.set === split).map((s) => s.name);
@@ -149,7 +152,8 @@ export async function loadGlyphs(opts: GlyphLoadOptions = {}): Promise<LoadedGly
   const wanted = new Set(opts.scripts ?? inSplit);
   const keepClass = meta.classes.map((c) => wanted.has(c.script) && (within === 'all' || c.within === within));
   const keep: number[] = [];
-  for (let i = 0; i < labels.length && keep.length < (opts.limit ?? Infinity); i++) if (keepClass[labels[i]]) keep.push(i);
+  for (let i = 0; i < labels.length && keep.length < (opts.limit ?? Infinity); i++)
+    if (keepClass[labels[i]]) keep.push(i);
   const n = keep.length;
   const out = new Float32Array(n * 784);
   const outLabels = new Int32Array(n);
