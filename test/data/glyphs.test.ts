@@ -4,11 +4,16 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { command as dataCommand } from '../../lib/cli/data';
 import { parseTrainArgs } from '../../lib/cli/train';
-import { loadGlyphs, locateGlyphs, readGlyphFiles } from '../../lib/data';
+import { loadGlyphs, locateGlyphs, readGlyphFiles, type GlyphFont } from '../../lib/data';
 import { drawScript } from '../../lib/data/glyphs/generate';
 import { readFontInfo } from '../../lib/data/glyphs/sfnt';
 
 const REQUIRED = process.env.METRICLAB_REQUIRE_REFERENCES === '1';
+
+/** True when the installed font file is the one the set was made from (same sha256). */
+function sameVersion(font: GlyphFont): boolean {
+  return crypto.createHash('sha256').update(fs.readFileSync(font.file)).digest('hex') === font.sha256;
+}
 
 describe('glyph set (data/glyphs)', function () {
   this.timeout(60000);
@@ -38,11 +43,13 @@ describe('glyph set (data/glyphs)', function () {
     for (let i = 0; i < files.labels.length; i++) {
       const img = files.pixels.subarray(i * 784, (i + 1) * 784);
       // Dense glyphs shrunk to fit (Bamum) can be faint and small letters (Syriac ܝ) tiny, never blank.
-      const ink = img.reduce((s, v) => s + v, 0);
-      assert.ok(
-        Math.max(...img) >= 32 && ink >= 2 * 255,
-        `image ${i} has no ink (max ${Math.max(...img)}, sum ${ink})`,
-      );
+      let max = 0;
+      let ink = 0;
+      for (const v of img) {
+        ink += v;
+        if (v > max) max = v;
+      }
+      assert.ok(max >= 32 && ink >= 2 * 255, `image ${i} has no ink (max ${max}, sum ${ink})`);
       seen.add(crypto.createHash('sha1').update(img).digest('hex'));
     }
     assert.equal(seen.size, files.labels.length);
@@ -141,17 +148,33 @@ describe('glyph set (data/glyphs)', function () {
     assert.equal(parseTrainArgs(['--dataset', 'glyphs', '--out', 'x']).dataset, 'glyphs');
   });
 
+  it("every image's font maps its character in its own cmap (no fallback glyphs)", function () {
+    const present = meta.fonts.map((f) => fs.existsSync(f.file));
+    if (!present.some(Boolean)) {
+      const reason = 'the font files are not installed (apt-get install fonts-noto-core)';
+      if (REQUIRED) assert.fail(`METRICLAB_REQUIRE_REFERENCES=1: ${reason}`);
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    // Fonts of another version than the recorded one are left out (their cmap may differ).
+    const cmaps = new Map<number, Set<number> | null>();
+    for (let i = 0; i < files.labels.length; i++) {
+      const f = files.fonts[i];
+      if (!present[f]) continue;
+      if (!cmaps.has(f)) cmaps.set(f, sameVersion(meta.fonts[f]) ? readFontInfo(meta.fonts[f].file).codePoints : null);
+      const { codePoint } = meta.classes[files.labels[i]];
+      assert.ok(
+        cmaps.get(f)?.has(codePoint) ?? true,
+        `image ${i}: ${meta.fonts[f].file} has no U+${codePoint.toString(16)}`,
+      );
+    }
+  });
+
   it('re-renders one script to the same bytes twice, and to the shipped images', async function () {
     this.timeout(180000);
     // The script with the fewest fonts whose files are all here in the recorded versions.
     const present = meta.scripts
-      .filter((s) =>
-        s.fonts.every((f) => {
-          const font = meta.fonts[f];
-          if (!fs.existsSync(font.file)) return false;
-          return crypto.createHash('sha256').update(fs.readFileSync(font.file)).digest('hex') === font.sha256;
-        }),
-      )
+      .filter((s) => s.fonts.every((f) => fs.existsSync(meta.fonts[f].file) && sameVersion(meta.fonts[f])))
       .sort((a, b) => a.fonts.length - b.fonts.length);
     if (present.length === 0) {
       const reason =
