@@ -14,10 +14,12 @@ import { IdxFormatError, readIdx } from '../idx';
 import { dataDirectories, type DataDirectory } from '../locate';
 import { GLYPH_FILES, glyphClassName, readGlyphsMeta, type GlyphClass, type GlyphsMeta } from './meta';
 
+/** The script-level splits, e.g. `loadGlyphs({ split: GLYPH_SPLITS[1] })` for the evaluation scripts. */
 export const GLYPH_SPLITS = ['background', 'evaluation', 'all'] as const;
 /** By script: 'background' scripts (training), 'evaluation' scripts (unseen), or 'all'. */
 export type GlyphSplit = (typeof GLYPH_SPLITS)[number];
 
+/** The within-script halves, e.g. `loadGlyphs({ split: 'background', within: 'test' })` for validation. */
 export const GLYPH_WITHIN = ['train', 'test', 'all'] as const;
 /** The within-script split: 'test' characters are unseen characters of the same scripts. */
 export type GlyphWithin = (typeof GLYPH_WITHIN)[number];
@@ -78,7 +80,13 @@ export function locateGlyphs(dataDir?: string): GlyphLocation | null {
   return candidates.find((c) => Object.values(GLYPH_FILES).every((f) => fs.existsSync(path.join(c.dir, f)))) ?? null;
 }
 
-/** Reads and cross-checks the image, label and font files against the metadata. */
+/**
+ * Reads and cross-checks the image, label and font files against the metadata (no tensors).
+ *
+ * @example
+ * const { meta, labels } = readGlyphFiles(locateGlyphs()!.dir);
+ * meta.classes[labels[0]].script; // e.g. 'Georgian'
+ */
 export function readGlyphFiles(dir: string): {
   meta: GlyphsMeta;
   pixels: Uint8Array;
