@@ -1,13 +1,15 @@
 /** `metriclab data`: which datasets are available, where from, sizes and per-split counts. */
 import { dataDirectories } from '../data/locate';
 import { summarizeDatasets } from '../data/catalog';
+import { summarizeGlyphs } from '../data/glyphs/load';
 import type { Command } from './main';
 
 const HELP = `Usage: metriclab data [--json]
 
-Lists the datasets the loaders can find (mnist, fashion-mnist), searched in this order:
+Lists the datasets the loaders can find (mnist, fashion-mnist, glyphs), searched in this order:
   METRICLAB_DATA_DIR/<name>, /usr/share/datasets/<name> (Debian), the repository's data/<name>.
-For each split: the directory used, file size, number of images and images per class.
+For each split: the directory used, file size, number of images and images per class; for
+glyphs (many classes) the scripts, classes and images of its background and evaluation sets.
 
 Options:
   --json   print the same as JSON
@@ -18,7 +20,7 @@ function megabytes(bytes: number): string {
 }
 
 export const command: Command = {
-  summary: 'list the datasets found (MNIST, Fashion-MNIST), where from, sizes and per-split counts',
+  summary: 'list the datasets found (MNIST, Fashion-MNIST, glyphs), where from, sizes and per-split counts',
   async run(args: string[]): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) {
       console.log(HELP);
@@ -30,8 +32,9 @@ export const command: Command = {
       return 2;
     }
     const summaries = summarizeDatasets();
+    const glyphs = summarizeGlyphs();
     if (args.includes('--json')) {
-      console.log(JSON.stringify({ searched: dataDirectories(), datasets: summaries }, null, 2));
+      console.log(JSON.stringify({ searched: dataDirectories(), datasets: summaries, glyphs }, null, 2));
       return 0;
     }
     console.log('searched, in order:');
@@ -56,6 +59,17 @@ export const command: Command = {
         );
         console.log(`        per class: ${s.perClass.join(' ')}`);
       }
+    }
+    console.log('\nglyphs');
+    if (!glyphs.source || glyphs.error) {
+      console.log(`  ${glyphs.source ? `${glyphs.source}: ${glyphs.error}` : 'not found'}`);
+      problems++;
+    } else {
+      console.log(
+        `  ${glyphs.classes} classes, ${glyphs.images} images  ${megabytes(glyphs.bytes)}  ${glyphs.origin}: ${glyphs.source}`,
+      );
+      for (const s of glyphs.sets)
+        console.log(`  ${s.set.padEnd(10)} ${s.scripts} scripts, ${s.classes} classes, ${s.images} images`);
     }
     return problems ? 1 : 0;
   },

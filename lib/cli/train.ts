@@ -29,7 +29,9 @@ const HELP = `Usage: metriclab train [options]
 Trains an embedder on some classes and evaluates retrieval on the others (unseen classes).
 
 Options:
-  --dataset NAME         fashion-mnist | mnist (default fashion-mnist)
+  --dataset NAME         fashion-mnist | mnist | glyphs (default fashion-mnist); glyphs trains on
+                         the background scripts and evaluates on the evaluation scripts
+                         (whole scripts unseen; --classes-train does not apply)
   --loss NAME            a loss of lib/losses: triplet (tripletMargin), contrastive, margin,
                          multiSimilarity, circle, liftedStructure, n-pairs, ntXent, supCon,
                          proxyNCA, proxyAnchor, arcFace, cosFace, softmaxCrossEntropy (default triplet)
@@ -63,7 +65,7 @@ Example:
     --classes-train 0-4 --out runs/triplet`;
 
 interface TrainArgs {
-  dataset: 'fashion-mnist' | 'mnist';
+  dataset: 'fashion-mnist' | 'mnist' | 'glyphs';
   loss: string;
   miner: string;
   /** Cross-batch memory slots (0: none) and its warm-up steps. */
@@ -148,13 +150,18 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   const batch = values.batch === undefined ? [undefined, undefined] : values.batch.split(',');
   if (batch.length !== 2) fail(FN, '--batch', 'be P,K (classes per batch, samples per class)', `'${values.batch}'`);
   const p = int('--batch P', batch[0], Math.min(DEFAULT_P, classesTrain.length));
-  if (p > classesTrain.length)
+  // glyphs trains on its background scripts (hundreds of classes), not on --classes-train.
+  if (values.dataset !== 'glyphs' && p > classesTrain.length)
     fail(FN, '--batch P', `be at most the number of training classes (${classesTrain.length})`, p);
   if (values['memory-warmup'] !== undefined && values.memory === undefined) {
     fail(FN, '--memory-warmup', 'come with --memory', values['memory-warmup']);
   }
   return {
-    dataset: checkOneOf(FN, '--dataset', values.dataset ?? 'fashion-mnist', ['fashion-mnist', 'mnist'] as const),
+    dataset: checkOneOf(FN, '--dataset', values.dataset ?? 'fashion-mnist', [
+      'fashion-mnist',
+      'mnist',
+      'glyphs',
+    ] as const),
     loss: values.loss ?? 'triplet',
     miner: values.miner ?? 'semihard',
     memory: int('--memory', values.memory, 0, 0),
@@ -232,13 +239,21 @@ function writeJson(file: string, value: unknown): void {
   );
 }
 
-async function run(args: TrainArgs): Promise<void> {
-  const info = await ready();
-  const { loadDataset, classDisjointSplit, subsetDataset } = await import('../data/index.js');
-  const { PKSampler } = await import('../samplers/index.js');
-  const { mlpEmbedder, cnnEmbedder, saveModel } = await import('../models/index.js');
-  const { saveMemory } = await import('../losses/index.js');
-  const { train, retrievalEvaluation, retrievalMetricsFn, embed } = await import('../train/index.js');
+/** The training set and the unseen-class test set of `--dataset`, and how to describe them. */
+async function trainTestSets(args: TrainArgs) {
+  const { loadDataset, loadGlyphs, classDisjointSplit, subsetDataset } = await import('../data/index.js');
+  if (args.dataset === 'glyphs') {
+    const trainSet = await loadGlyphs({ split: 'background', limit: args.trainLimit });
+    const testSet = await loadGlyphs({ split: 'evaluation', limit: args.testLimit });
+    return {
+      trainSet,
+      testSet,
+      numClasses: trainSet.classNames.length,
+      unseenClasses: [...new Set(testSet.labels)].sort((a, b) => a - b),
+      trainedOn: `${trainSet.labels.length} training images of the background scripts`,
+      unseenOn: `${testSet.labels.length} test images of the unseen evaluation scripts ${testSet.scripts.join(',')}`,
+    };
+  }
 
   const unseenClasses = Array.from({ length: 10 }, (_, c) => c).filter((c) => !args.classesTrain.includes(c));
   if (unseenClasses.length === 0)
@@ -249,16 +264,28 @@ async function run(args: TrainArgs): Promise<void> {
   const trainSet = subsetDataset(trainAll, classDisjointSplit(trainAll.labels, split).train);
   const testSet = subsetDataset(testAll, classDisjointSplit(testAll.labels, split).test);
   tf.dispose([trainAll.images, testAll.images]);
-  console.log(
-    `${args.dataset} from ${trainAll.source}: ${trainSet.labels.length} training images of classes ` +
-      `${args.classesTrain.join(',')}; ${testSet.labels.length} test images of unseen classes ${unseenClasses.join(',')}; ` +
-      `backend ${info.backend}`,
-  );
+  return {
+    trainSet,
+    testSet,
+    numClasses: Math.max(...args.classesTrain) + 1,
+    unseenClasses,
+    trainedOn: `${trainSet.labels.length} training images of classes ${args.classesTrain.join(',')}`,
+    unseenOn: `${testSet.labels.length} test images of unseen classes ${unseenClasses.join(',')}`,
+  };
+}
+
+async function run(args: TrainArgs): Promise<void> {
+  const info = await ready();
+  const { trainSet, testSet, numClasses, unseenClasses, trainedOn, unseenOn } = await trainTestSets(args);
+  const { PKSampler } = await import('../samplers/index.js');
+  const { mlpEmbedder, cnnEmbedder, saveModel } = await import('../models/index.js');
+  const { saveMemory } = await import('../losses/index.js');
+  const { train, retrievalEvaluation, retrievalMetricsFn, embed } = await import('../train/index.js');
+  console.log(`${args.dataset} from ${trainSet.source}: ${trainedOn}; ${unseenOn}; backend ${info.backend}`);
 
   const head = { embeddingDim: args.embeddingDim, seed: args.seed };
   const model =
     args.model === 'mlp' ? mlpEmbedder({ inputShape: [28, 28, 1], hidden: [256], ...head }) : cnnEmbedder(head);
-  const numClasses = Math.max(...args.classesTrain) + 1;
   const { loss, miner, memory } = await withMemory(
     args,
     await makeLoss(args.loss, numClasses, args.embeddingDim, args.seed),
@@ -293,7 +320,7 @@ async function run(args: TrainArgs): Promise<void> {
   if (memory) await saveMemory(memory, path.join(args.out, 'model'));
   writeJson(path.join(args.out, 'history.json'), history);
   writeJson(path.join(args.out, 'metrics.json'), {
-    evaluatedOn: `unseen classes ${unseenClasses.join(',')} of the ${args.dataset} test split (${testSet.labels.length} images)`,
+    evaluatedOn: `${args.dataset}: ${unseenOn}`,
     trained: final,
     untrained: history.initialMetrics,
     rawPixels,

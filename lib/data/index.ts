@@ -1,5 +1,5 @@
 /**
- * Data: IDX files, MNIST / Fashion-MNIST loaders, splits, corruptions and label noise.
+ * Data: IDX files, MNIST / Fashion-MNIST / glyph-set loaders, splits, corruptions and label noise.
  *
  * @example
  * import { loadFashionMnist, classDisjointSplit, subsetDataset } from 'metriclab';
@@ -20,6 +20,7 @@ export {
   loadMnist,
 } from './datasets';
 export type { DatasetName, FlatImageDataset, LoadOptions, LoadedDataset, LoadedInfo, SplitName } from './datasets';
+export * from './glyphs';
 export { summarizeDatasets } from './catalog';
 export type { DatasetSummary, SplitSummary } from './catalog';
 export { classDisjointSplit, indicesByClass, queryGallerySplit, randomSplit, subsetDataset } from './splits';
