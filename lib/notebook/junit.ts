@@ -50,8 +50,8 @@ export function junitXml(results: RunResult[], suiteName = 'metriclab run'): str
   ].join('\n');
 }
 
-/** Writes the JUnit file (creating its folder). */
-export function writeJunit(file: string, results: RunResult[]): void {
+/** Writes the JUnit file (creating its folder); a shard names itself in `suiteName`. */
+export function writeJunit(file: string, results: RunResult[], suiteName?: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, junitXml(results));
+  fs.writeFileSync(file, junitXml(results, suiteName));
 }

@@ -235,3 +235,22 @@ export function cellTags(cell: NotebookCell): string[] {
   const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.map(String) : [];
 }
+
+/**
+ * The asynchronous twin of writeNotebook for already-serialized text (used by the throttled
+ * saver, so a big notebook's write does not block the kernel's messages): temp file, rename.
+ *
+ * @example
+ * await writeNotebookText('out/a.ipynb', serializeNotebook(nb));
+ */
+export async function writeNotebookText(file: string, text: string): Promise<void> {
+  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.promises.writeFile(tmp, text);
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
