@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { makeDirs } from './nbformat';
 import { formatFailure } from './report';
 import type { RunResult } from './run-notebook';
 
@@ -52,6 +53,6 @@ export function junitXml(results: RunResult[], suiteName = 'metriclab run'): str
 
 /** Writes the JUnit file (creating its folder); a shard names itself in `suiteName`. */
 export function writeJunit(file: string, results: RunResult[], suiteName?: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   fs.writeFileSync(file, junitXml(results, suiteName));
 }

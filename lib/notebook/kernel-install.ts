@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { builtinTslabSpec, jupyterDataDir } from './kernelspec';
+import { makeDirs } from './nbformat';
 
 export interface KernelInstallOptions {
   /** Install under PREFIX/share/jupyter/kernels (like `jupyter kernelspec install --prefix`). */
@@ -62,7 +63,7 @@ export function installKernelSpec(options: KernelInstallOptions = {}): string {
   const dir = path.join(kernelsDir(options), name.toLowerCase());
   const file = path.join(dir, 'kernel.json');
   if (fs.existsSync(file) && !options.force && !installedByUs(file)) throw new KernelSpecExistsError(dir);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const json = {
     argv: spec.argv,
     display_name: spec.display_name,

@@ -224,7 +224,7 @@ export function serializeNotebook(nb: Notebook): string {
  * writeNotebook('out/a.ipynb', nb);
  */
 export function writeNotebook(file: string, nb: Notebook): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, serializeNotebook(nb));
   fs.renameSync(tmp, file);
@@ -244,7 +244,7 @@ export function cellTags(cell: NotebookCell): string[] {
  * await writeNotebookText('out/a.ipynb', serializeNotebook(nb));
  */
 export async function writeNotebookText(file: string, text: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.promises.writeFile(tmp, text);
@@ -253,4 +253,24 @@ export async function writeNotebookText(file: string, text: string): Promise<voi
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * mkdir -p that fails instead of spinning: Node's recursive mkdir loops forever under /proc
+ * (`fs.mkdirSync('/proc/x', { recursive: true })` never returns), which made an --out there
+ * hang the runner. Creates the missing folders one level at a time.
+ *
+ * @example
+ * makeDirs('out/notebooks');
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.unshift(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing) fs.mkdirSync(m);
 }

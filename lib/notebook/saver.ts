@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { serializeNotebook, writeNotebookText, type Notebook } from './nbformat';
+import { makeDirs, serializeNotebook, writeNotebookText, type Notebook } from './nbformat';
 
 /**
  * Throttled, serialized notebook writes.
@@ -79,7 +79,7 @@ export function writeProblem(file: string): string | null {
   try {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return 'it is a directory';
     const dir = path.dirname(path.resolve(file));
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const probe = path.join(dir, `.metriclab-probe-${process.pid}-${Date.now()}`);
     fs.writeFileSync(probe, '', { flag: 'wx' });
     fs.rmSync(probe, { force: true });
