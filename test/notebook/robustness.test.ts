@@ -59,7 +59,10 @@ const V3 = {
 
 describe('notebook input: the official nbformat schema, nbformat 3 upgraded', function () {
   it('rejects what Python nbformat rejects: outputs that are a string, a source that is a number', function () {
-    const bad = (cell: Record<string, unknown>): unknown => () => parseNotebook(v45([cell]), 'bad.ipynb');
+    const bad =
+      (cell: Record<string, unknown>): unknown =>
+      () =>
+        parseNotebook(v45([cell]), 'bad.ipynb');
     assert.throws(
       bad(codeCell({ outputs: 'oops' })) as () => void,
       (e: unknown) =>
@@ -132,7 +135,10 @@ describe('kernelspecs: Jupyter search path per platform, ipykernel history, inst
       '/h/.local/share/jupyter',
     ]);
     assert.deepEqual(
-      jupyterDataDirs({ env: { HOME: '/h', CONDA_PREFIX: '/c', CONDA_DEFAULT_ENV: 'base' }, platform: 'linux' }).slice(0, 2),
+      jupyterDataDirs({ env: { HOME: '/h', CONDA_PREFIX: '/c', CONDA_DEFAULT_ENV: 'base' }, platform: 'linux' }).slice(
+        0,
+        2,
+      ),
       ['/h/.local/share/jupyter', '/c/share/jupyter'],
     );
     assert.deepEqual(jupyterDataDirs({ env: { HOME: '/Users/u' }, platform: 'darwin' }).slice(0, 1), [
@@ -140,15 +146,31 @@ describe('kernelspecs: Jupyter search path per platform, ipykernel history, inst
     ]);
     assert.deepEqual(
       jupyterDataDirs({
-        env: { USERPROFILE: 'C:\\Users\\u', APPDATA: 'C:\\Users\\u\\AppData\\Roaming', PROGRAMDATA: 'C:\\ProgramData', JUPYTER_PATH: 'D:\\j;E:\\k', CONDA_PREFIX: 'C:\\conda\\envs\\x', CONDA_DEFAULT_ENV: 'x' },
+        env: {
+          USERPROFILE: 'C:\\Users\\u',
+          APPDATA: 'C:\\Users\\u\\AppData\\Roaming',
+          PROGRAMDATA: 'C:\\ProgramData',
+          JUPYTER_PATH: 'D:\\j;E:\\k',
+          CONDA_PREFIX: 'C:\\conda\\envs\\x',
+          CONDA_DEFAULT_ENV: 'x',
+        },
         platform: 'win32',
       }),
-      ['D:\\j', 'E:\\k', 'C:\\conda\\envs\\x\\share\\jupyter', 'C:\\Users\\u\\AppData\\Roaming\\jupyter', 'C:\\ProgramData\\jupyter'],
+      [
+        'D:\\j',
+        'E:\\k',
+        'C:\\conda\\envs\\x\\share\\jupyter',
+        'C:\\Users\\u\\AppData\\Roaming\\jupyter',
+        'C:\\ProgramData\\jupyter',
+      ],
     );
   });
 
   it('starts ipykernel with its history in memory, and tslab unchanged', function () {
-    const py = { ...builtinTslabSpec(), argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] };
+    const py = {
+      ...builtinTslabSpec(),
+      argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+    };
     assert.deepEqual(launchArgv(py, '/k.json').slice(-2), ['/k.json', '--HistoryManager.hist_file=:memory:']);
     assert.equal(launchArgv(builtinTslabSpec(), '/k.json').at(-1), '/k.json');
   });
@@ -157,9 +179,15 @@ describe('kernelspecs: Jupyter search path per platform, ipykernel history, inst
     const prefix = path.join(tmp, 'p');
     const theirs = path.join(prefix, 'share', 'jupyter', 'kernels', 'tslab');
     fs.mkdirSync(theirs, { recursive: true });
-    const own = JSON.stringify({ argv: ['tslab', 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript' });
+    const own = JSON.stringify({
+      argv: ['tslab', 'kernel', '--config-path', '{connection_file}'],
+      display_name: 'TypeScript',
+    });
     fs.writeFileSync(path.join(theirs, 'kernel.json'), own);
-    assert.throws(() => installKernelSpec({ prefix }), (e: unknown) => e instanceof KernelSpecExistsError && /--name/.test(e.message));
+    assert.throws(
+      () => installKernelSpec({ prefix }),
+      (e: unknown) => e instanceof KernelSpecExistsError && /--name/.test(e.message),
+    );
     assert.equal(fs.readFileSync(path.join(theirs, 'kernel.json'), 'utf8'), own, 'left alone');
     const ours = installKernelSpec({ prefix, name: 'metriclab-tslab' });
     assert.equal(path.basename(ours), 'metriclab-tslab');
@@ -227,8 +255,14 @@ describe('run: outputs, saves, shards and command lines checked before any kerne
     fs.mkdirSync(dir);
     for (const f of all) fs.copyFileSync(path.join(FIXTURES, 'tiny.ipynb'), path.join(dir, f));
     const a = resolveRunArgs(parseRunArgs([dir, '--shard', '2/3', '--out', path.join(tmp, 'o')]));
-    assert.deepEqual(a.notebooks, ['b.ipynb', 'e.ipynb'].map((f) => path.join(dir, f)));
-    assert.throws(() => parseRunArgs(['a.ipynb', '--shard', '4/3']), /--shard must be K\/N with 1 <= K <= N, but got 4\/3/);
+    assert.deepEqual(
+      a.notebooks,
+      ['b.ipynb', 'e.ipynb'].map((f) => path.join(dir, f)),
+    );
+    assert.throws(
+      () => parseRunArgs(['a.ipynb', '--shard', '4/3']),
+      /--shard must be K\/N with 1 <= K <= N, but got 4\/3/,
+    );
   });
 
   it('usage errors exit 2 with the reason and no stack: bad parameter name, unknown kernel', async function () {
