@@ -68,7 +68,10 @@ export class KernelClient {
     return this.codec.rejected;
   }
 
-  private async pump(channel: 'shell' | 'control' | 'iopub' | 'stdin', deliver: (msg: JupyterMessage) => void): Promise<void> {
+  private async pump(
+    channel: 'shell' | 'control' | 'iopub' | 'stdin',
+    deliver: (msg: JupyterMessage) => void,
+  ): Promise<void> {
     try {
       for await (const frames of this.sockets[channel]) {
         try {

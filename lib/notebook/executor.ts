@@ -49,11 +49,7 @@ function now(): string {
 }
 
 type Wait =
-  | { kind: 'done' }
-  | { kind: 'timeout' }
-  | { kind: 'died' }
-  | { kind: 'lost'; detail: string }
-  | { kind: 'aborted' };
+  { kind: 'done' } | { kind: 'timeout' } | { kind: 'died' } | { kind: 'lost'; detail: string } | { kind: 'aborted' };
 
 /** What a wait watches; the iopub listener and the reply update it and call `wake`. */
 interface CellState {
@@ -251,7 +247,8 @@ async function waitFor(
 ): Promise<Wait> {
   while (!done()) {
     if (kernel.process.exit) return { kind: 'died' };
-    if (state.failure) return { kind: 'lost', detail: `the kernel's messages could not be read: ${state.failure.message}` };
+    if (state.failure)
+      return { kind: 'lost', detail: `the kernel's messages could not be read: ${state.failure.message}` };
     if (signal?.aborted) return { kind: 'aborted' };
     const t = Date.now();
     if (deadline - t <= 0) return { kind: 'timeout' };

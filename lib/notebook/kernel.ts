@@ -144,7 +144,10 @@ export class Kernel {
     let how: 'reply' | 'exit' | 'killed' = 'exit';
     if (!this.process.exit) {
       const { reply } = this.client.request('control', 'shutdown_request', { restart: false }, graceMs);
-      const first = await Promise.race([reply.then((r) => (r ? 'reply' : 'timeout')), this.process.exited.then(() => 'exit')]);
+      const first = await Promise.race([
+        reply.then((r) => (r ? 'reply' : 'timeout')),
+        this.process.exited.then(() => 'exit'),
+      ]);
       if (first === 'reply') how = 'reply';
       if (!(await this.process.waitExit(graceMs))) how = 'killed';
     }

@@ -101,7 +101,8 @@ export function jupyterDataDirs(context: JupyterPathContext = {}): string[] {
   const user = jupyterDataDir({ env, platform });
   const prefix = environmentPrefix(env);
   const envDir = prefix ? p.join(prefix, 'share', 'jupyter') : null;
-  const inEnv = !!env.VIRTUAL_ENV || (!!env.CONDA_PREFIX && !!env.CONDA_DEFAULT_ENV && env.CONDA_DEFAULT_ENV !== 'base');
+  const inEnv =
+    !!env.VIRTUAL_ENV || (!!env.CONDA_PREFIX && !!env.CONDA_DEFAULT_ENV && env.CONDA_DEFAULT_ENV !== 'base');
   const preferEnv = env.JUPYTER_PREFER_ENV_PATH !== undefined ? truthy(env.JUPYTER_PREFER_ENV_PATH) : inEnv;
   if (envDir && preferEnv) dirs.push(envDir, user);
   else dirs.push(user, ...(envDir ? [envDir] : []));

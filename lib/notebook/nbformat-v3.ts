@@ -52,7 +52,11 @@ function upgradeCell(c: Obj): Obj {
       };
     case 'heading': {
       const level = typeof c.level === 'number' ? c.level : 1;
-      return { cell_type: 'markdown', metadata, source: `${'#'.repeat(level)} ${joined(c.source).split('\n').join(' ')}` };
+      return {
+        cell_type: 'markdown',
+        metadata,
+        source: `${'#'.repeat(level)} ${joined(c.source).split('\n').join(' ')}`,
+      };
     }
     case 'html':
     case 'markdown':

@@ -23,7 +23,7 @@ import {
 import { executeCell, type CellStatus } from './executor';
 import { Kernel } from './kernel';
 import { findKernelSpec, isNoSuchKernelError, type KernelSpec } from './kernelspec';
-import { cellTags, readNotebook, writeNotebook, type Notebook, type NotebookCell } from './nbformat';
+import { cellTags, readNotebook, type Notebook, type NotebookCell } from './nbformat';
 import { OutputCollector } from './outputs';
 import { NotebookSaver, sameFile, writeProblem } from './saver';
 import { injectParameters, type ParameterValue } from './parameters';

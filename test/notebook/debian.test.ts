@@ -81,7 +81,12 @@ describe('notebook runner vs Debian Jupyter', function () {
   it("runs a Python notebook on Debian's ipykernel: clear_output, display updates, errors, results", async function () {
     const py = debianPython('ipykernel');
     const ipykernel = !!py && fs.existsSync('/usr/share/jupyter/kernels/python3/kernel.json');
-    requireReference(this, 'python3-ipykernel', ipykernel, "Debian python3-ipykernel (kernelspec 'python3') is not installed");
+    requireReference(
+      this,
+      'python3-ipykernel',
+      ipykernel,
+      "Debian python3-ipykernel (kernelspec 'python3') is not installed",
+    );
     const out = path.join(tmp, 'python.ipynb');
     const r = await runNotebook(path.join(FIXTURES, 'python.ipynb'), { outputPath: out, parameters: { x: 2 } });
     assert.equal(r.error, null, r.error?.message);

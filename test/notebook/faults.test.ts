@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../lib/cli/run';
-import { isIopubTimeoutError, isKernelStartError, isOutputWriteError } from '../../lib/notebook/errors';
+import { isIopubTimeoutError, isOutputWriteError } from '../../lib/notebook/errors';
 import { Kernel } from '../../lib/notebook/kernel';
 import { builtinTslabSpec, findKernelSpec } from '../../lib/notebook/kernelspec';
 import { readNotebook } from '../../lib/notebook/nbformat';
