@@ -246,7 +246,7 @@ describe('run: outputs, saves, shards and command lines checked before any kerne
     assert.match(saver.error?.message ?? '', /^(ENOTDIR|EEXIST) /);
   });
 
-  it('--shard k/n splits notebooks and folders deterministically and completely', function () {
+  it('--shard k/n splits notebooks and folders deterministically and completely', async function () {
     const all = ['d.ipynb', 'a.ipynb', 'c.ipynb', 'b.ipynb', 'e.ipynb'];
     const shards = [1, 2, 3].map((k) => shardOf(all, k, 3));
     assert.deepEqual(shards, [['a.ipynb', 'd.ipynb'], ['b.ipynb', 'e.ipynb'], ['c.ipynb']]);
@@ -259,6 +259,11 @@ describe('run: outputs, saves, shards and command lines checked before any kerne
       a.notebooks,
       ['b.ipynb', 'e.ipynb'].map((f) => path.join(dir, f)),
     );
+    // A shard with nothing to run still reports, naming itself, so every CI job has its file.
+    const junit = path.join(tmp, 'shard-9-of-9.xml');
+    const io = captureIo();
+    assert.equal(await runCli([dir, '--shard', '9/9', '--junit', junit, '--out', path.join(tmp, 'o')], io), 0);
+    assert.match(fs.readFileSync(junit, 'utf8'), /<testsuite name="metriclab run \(shard 9\/9\)" tests="0"/);
     assert.throws(
       () => parseRunArgs(['a.ipynb', '--shard', '4/3']),
       /--shard must be K\/N with 1 <= K <= N, but got 4\/3/,
