@@ -7,6 +7,10 @@
  * installs for tslab's `^6.0.0-beta.16`) allows one send in flight per socket and rejects the
  * next with "Socket is busy writing", which kills the kernel when a cell emits several outputs
  * in a burst. Chaining each socket's sends through a queue restores the ordering tslab assumes.
+ *
+ * Second fix: a ZeroMQ publisher silently drops messages once 1,000 wait for a subscriber, so a
+ * cell printing 10,000 lines lost output on a loaded machine. The iopub publisher's send queue is
+ * made unbounded (set before bind, so it applies to the runner's connection).
  */
 const path = require('path');
 
@@ -28,6 +32,16 @@ Object.defineProperty(zmq.Socket.prototype, 'send', {
       sent.catch(() => undefined),
     );
     return sent;
+  },
+});
+
+const originalBind = zmq.Publisher.prototype.bind;
+Object.defineProperty(zmq.Publisher.prototype, 'bind', {
+  configurable: true,
+  writable: false,
+  value: function unboundedBind(address) {
+    this.sendHighWaterMark = 0;
+    return originalBind.call(this, address);
   },
 });
 

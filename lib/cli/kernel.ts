@@ -1,18 +1,20 @@
 /**
- * `metriclab kernel install [--user | --prefix P]`: registers this package's tslab with Jupyter
- * as the kernelspec 'tslab' ("TypeScript (metriclab)"), with no Python needed.
+ * `metriclab kernel install [--user | --prefix P] [--name N] [--force]`: registers this
+ * package's tslab with Jupyter ("TypeScript (metriclab)"), with no Python needed.
  */
 import type { Command } from './main';
-import { installKernelSpec } from '../notebook/kernel-install';
+import { KernelSpecExistsError, installKernelSpec } from '../notebook/kernel-install';
 
-const USAGE = `Usage: metriclab kernel install [--user | --prefix PREFIX]
+const USAGE = `Usage: metriclab kernel install [--user | --prefix PREFIX] [--name NAME] [--force]
 
-Writes the Jupyter kernelspec 'tslab' (display name 'TypeScript (metriclab)') that starts this
-package's tslab. --user (default): ~/.local/share/jupyter/kernels (or $JUPYTER_DATA_DIR/kernels);
---prefix PREFIX: PREFIX/share/jupyter/kernels.`;
+Writes a Jupyter kernelspec (display name 'TypeScript (metriclab)') that starts this package's
+tslab. --user (default): the user's Jupyter data folder ($JUPYTER_DATA_DIR, ~/.local/share/jupyter,
+~/Library/Jupyter or %APPDATA%\\jupyter) under kernels/; --prefix PREFIX: PREFIX/share/jupyter/kernels.
+--name NAME: the kernelspec's name (default 'tslab'). A kernelspec of that name that metriclab
+did not write (tslab's own) is left alone unless --force.`;
 
 export const command: Command = {
-  summary: "install the 'tslab' Jupyter kernelspec for this package (no Python needed)",
+  summary: "install a 'tslab' Jupyter kernelspec for this package (no Python needed)",
   async run(args: string[]): Promise<number> {
     if (args.includes('-h') || args.includes('--help')) {
       console.log(USAGE);
@@ -24,10 +26,21 @@ export const command: Command = {
       return 2;
     }
     let prefix: string | undefined;
+    let name: string | undefined;
+    let force = false;
+    const takesValue = (i: number): boolean => !!rest[i + 1] && !rest[i + 1].startsWith('--');
     for (let i = 0; i < rest.length; i++) {
       if (rest[i] === '--user') continue;
-      if (rest[i] === '--prefix' && rest[i + 1] && !rest[i + 1].startsWith('--')) {
+      if (rest[i] === '--force') {
+        force = true;
+        continue;
+      }
+      if (rest[i] === '--prefix' && takesValue(i)) {
         prefix = rest[++i];
+        continue;
+      }
+      if (rest[i] === '--name' && takesValue(i)) {
+        name = rest[++i];
         continue;
       }
       console.error(`metriclab kernel install: unknown or incomplete option '${rest[i]}'\n\n${USAGE}`);
@@ -37,8 +50,14 @@ export const command: Command = {
       console.error('metriclab kernel install: --user and --prefix cannot be used together');
       return 2;
     }
-    const dir = installKernelSpec({ prefix });
-    console.log(`Installed kernelspec 'tslab' in ${dir}`);
-    return 0;
+    try {
+      const dir = installKernelSpec({ prefix, name, force });
+      console.log(`Installed kernelspec '${name ?? 'tslab'}' in ${dir}`);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof KernelSpecExistsError) && !/Error in installKernelSpec/.test(String(e))) throw e;
+      console.error(`metriclab kernel install: ${(e as Error).message}`);
+      return 2;
+    }
   },
 };

@@ -2,6 +2,11 @@
  * The client side of the five kernel channels over ZeroMQ: shell and control (Dealer), iopub
  * (Subscriber to everything), stdin (Dealer), heartbeat (Request). Replies are routed to their
  * request by parent msg_id; iopub messages go to listeners. Signing lives in wire.ts.
+ *
+ * A reader never dies silently: a message that cannot be decoded or handled, or a socket that
+ * fails, is reported to `onFailure` listeners (the executor then ends the cell with a clear
+ * error) and reading goes on. The iopub queue is unbounded on our side, so a slow moment in the
+ * runner does not make ZeroMQ drop the kernel's output.
  */
 import * as zmq from 'zeromq';
 import { channelAddress, type ConnectionInfo } from './connection';
@@ -24,7 +29,10 @@ export class KernelClient {
   private hb: zmq.Request;
   private readonly waiters = new Map<string, (msg: JupyterMessage | null) => void>();
   private readonly listeners = new Set<(msg: JupyterMessage) => void>();
+  private readonly failureListeners = new Set<(error: Error) => void>();
   private closed = false;
+  /** The first reader failure, if any. */
+  failure: Error | null = null;
 
   constructor(private readonly info: ConnectionInfo) {
     this.codec = new MessageCodec(info.key);
@@ -33,18 +41,19 @@ export class KernelClient {
       shell: new zmq.Dealer({ linger: 0 }),
       control: new zmq.Dealer({ linger: 0 }),
       stdin: new zmq.Dealer({ linger: 0 }),
-      iopub: new zmq.Subscriber({ linger: 0 }),
+      // receiveHighWaterMark 0: no limit, so a burst of output is queued here, not dropped.
+      iopub: new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 }),
     };
     this.sockets.iopub.subscribe();
     for (const ch of ['shell', 'control', 'stdin', 'iopub'] as const) {
       this.sockets[ch].connect(channelAddress(info, ch));
     }
     this.hb = this.newHeartbeat();
-    void this.pump(this.sockets.shell, (m) => this.route(m));
-    void this.pump(this.sockets.control, (m) => this.route(m));
-    void this.pump(this.sockets.iopub, (m) => this.listeners.forEach((l) => l(m)));
+    void this.pump('shell', (m) => this.route(m));
+    void this.pump('control', (m) => this.route(m));
+    void this.pump('iopub', (m) => this.broadcast(m));
     // allow_stdin is always false, so stdin only needs draining.
-    void this.pump(this.sockets.stdin, () => undefined);
+    void this.pump('stdin', () => undefined);
   }
 
   private newHeartbeat(): zmq.Request {
@@ -59,15 +68,45 @@ export class KernelClient {
     return this.codec.rejected;
   }
 
-  private async pump(socket: zmq.Dealer | zmq.Subscriber, deliver: (msg: JupyterMessage) => void): Promise<void> {
+  private async pump(
+    channel: 'shell' | 'control' | 'iopub' | 'stdin',
+    deliver: (msg: JupyterMessage) => void,
+  ): Promise<void> {
     try {
-      for await (const frames of socket) {
-        const msg = this.codec.decode(frames);
-        if (msg) deliver(msg);
+      for await (const frames of this.sockets[channel]) {
+        try {
+          const msg = this.codec.decode(frames);
+          if (msg) deliver(msg);
+        } catch (e) {
+          this.fail(`a message on ${channel} could not be handled: ${errorText(e)}`);
+        }
       }
-    } catch {
-      // The socket was closed while receiving: the client is shutting down.
+    } catch (e) {
+      // Closing the client ends the loop with an error too; only other endings are failures.
+      if (!this.closed) this.fail(`the ${channel} reader stopped: ${errorText(e)}`);
     }
+  }
+
+  private broadcast(msg: JupyterMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(msg);
+      } catch (e) {
+        this.fail(`an iopub listener failed on '${msg.header.msg_type}': ${errorText(e)}`);
+      }
+    }
+  }
+
+  private fail(detail: string): void {
+    const error = new Error(detail);
+    this.failure ??= error;
+    for (const l of this.failureListeners) l(error);
+  }
+
+  /** Registers a listener for reader failures; returns the function that removes it. */
+  onFailure(listener: (error: Error) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
   }
 
   private route(msg: JupyterMessage): void {
@@ -141,4 +180,8 @@ export class KernelClient {
     this.waiters.clear();
     for (const w of waiting) w(null);
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

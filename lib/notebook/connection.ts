@@ -67,6 +67,19 @@ export async function freePorts(count = CHANNELS.length): Promise<number[]> {
   return ports;
 }
 
+// Connection folders not yet disposed: removed at exit, whatever way the runner ends.
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeAtExit(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+}
+
 /** A connection file on disk and the directory that holds it (removed by `dispose`). */
 export interface ConnectionFile {
   info: ConnectionInfo;
@@ -100,10 +113,14 @@ export async function writeConnectionFile(kernelName: string): Promise<Connectio
   fs.chmodSync(dir, 0o700);
   const file = path.join(dir, 'connection.json');
   fs.writeFileSync(file, JSON.stringify(info, null, 1), { mode: 0o600 });
+  removeAtExit(dir);
   return {
     info,
     path: file,
-    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+    dispose: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    },
   };
 }
 

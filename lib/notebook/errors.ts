@@ -1,8 +1,10 @@
 /**
  * What can go wrong running a notebook, as classes with fields a report (or a test) can read,
- * and type guards. Each maps to one CLI exit code: 1 a cell failed, 2 bad input, 3 the kernel
- * died, would not start, or a cell timed out.
+ * and type guards. Each maps to one CLI exit code: 1 a cell failed, 2 bad input (or an output
+ * that cannot be written), 3 the kernel died, would not start, lost messages, or a cell timed
+ * out; 130/143 the run was stopped by SIGINT/SIGTERM.
  */
+import { isNoSuchKernelError, type NoSuchKernelError } from './kernelspec';
 
 /** The first `n` lines of a cell's source, for reports. */
 export function sourcePreview(source: string, n = 3): string {
@@ -88,6 +90,49 @@ export class KernelStartError extends Error {
   }
 }
 
+/**
+ * A cell's execute_reply came but its iopub stream did not end (no 'idle' status) within the
+ * iopub timeout, or the iopub reader failed: outputs were lost, so the run cannot be trusted.
+ */
+export class IopubTimeoutError extends Error {
+  constructor(
+    readonly notebookPath: string,
+    readonly cellIndex: number,
+    readonly source: string,
+    /** What was missing or failed. */
+    readonly detail: string,
+  ) {
+    super(`cell ${cellIndex + 1}: ${detail}`);
+    this.name = 'IopubTimeoutError';
+  }
+}
+
+/** The executed notebook cannot be written (unwritable place, or the output is an input). */
+export class OutputWriteError extends Error {
+  constructor(
+    readonly notebookPath: string,
+    readonly outputPath: string,
+    readonly detail: string,
+  ) {
+    super(`Error in runNotebook: cannot write the executed notebook to ${outputPath}: ${detail}`);
+    this.name = 'OutputWriteError';
+  }
+}
+
+/** The run was stopped by a signal (SIGINT, SIGTERM); the cell running then was interrupted. */
+export class RunInterruptedError extends Error {
+  constructor(
+    readonly notebookPath: string,
+    /** The cell running when the signal came, or -1 between cells. */
+    readonly cellIndex: number,
+    readonly source: string,
+    readonly signal: 'SIGINT' | 'SIGTERM',
+  ) {
+    super(`stopped by ${signal}` + (cellIndex >= 0 ? ` while cell ${cellIndex + 1} ran (marked interrupted)` : ''));
+    this.name = 'RunInterruptedError';
+  }
+}
+
 export function isNotebookFormatError(e: unknown): e is NotebookFormatError {
   return e instanceof NotebookFormatError;
 }
@@ -104,18 +149,41 @@ export function isKernelStartError(e: unknown): e is KernelStartError {
   return e instanceof KernelStartError;
 }
 
+export function isIopubTimeoutError(e: unknown): e is IopubTimeoutError {
+  return e instanceof IopubTimeoutError;
+}
+export function isOutputWriteError(e: unknown): e is OutputWriteError {
+  return e instanceof OutputWriteError;
+}
+export function isRunInterruptedError(e: unknown): e is RunInterruptedError {
+  return e instanceof RunInterruptedError;
+}
+
 /** The errors a notebook run ends with. */
-export type RunError = NotebookFormatError | CellExecutionError | CellTimeoutError | KernelDiedError | KernelStartError;
+export type RunError =
+  | NotebookFormatError
+  | NoSuchKernelError
+  | OutputWriteError
+  | CellExecutionError
+  | CellTimeoutError
+  | IopubTimeoutError
+  | KernelDiedError
+  | KernelStartError
+  | RunInterruptedError;
+
+/** 0 ok, 1 a cell failed, 2 bad input, 3 kernel trouble, 130/143 stopped by SIGINT/SIGTERM. */
+export type ExitCode = 0 | 1 | 2 | 3 | 130 | 143;
 
 /**
- * The CLI exit code for a run's outcome: 0 ok, 1 a cell failed, 2 bad input, 3 kernel trouble.
+ * The CLI exit code for a run's outcome (see ExitCode).
  *
  * @example
  * exitCodeFor(null); // 0
  */
-export function exitCodeFor(error: RunError | null): 0 | 1 | 2 | 3 {
+export function exitCodeFor(error: RunError | null): ExitCode {
   if (error === null) return 0;
   if (isCellExecutionError(error)) return 1;
-  if (isNotebookFormatError(error)) return 2;
+  if (isNotebookFormatError(error) || isNoSuchKernelError(error) || isOutputWriteError(error)) return 2;
+  if (isRunInterruptedError(error)) return error.signal === 'SIGINT' ? 130 : 143;
   return 3;
 }

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import hljs from 'highlight.js';
 import katex from 'katex';
-import type { Notebook } from './nbformat';
+import { makeDirs, type Notebook } from './nbformat';
 import type { RunResult } from './run-notebook';
 import { stripAnsi, type MimeBundle, type Output } from './outputs';
 
@@ -175,7 +175,7 @@ export interface SiteEntry {
  * const index = await writeSite('out/site', [{ notebook: nb, name: '01-intro', ok: true, seconds: 12 }]);
  */
 export async function writeSite(dir: string, entries: SiteEntry[], title = 'metriclab notebooks'): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const rows: string[] = [];
   for (const e of entries) {
     fs.writeFileSync(path.join(dir, `${e.name}.html`), await notebookToHtml(e.notebook, e.name));

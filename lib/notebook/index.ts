@@ -11,22 +11,28 @@
  */
 export { runNotebook } from './run-notebook';
 export type { RunOptions, RunResult, RunHooks, CellEvent } from './run-notebook';
-export { runNotebooks } from './run-many';
+export { runNotebooks, shardOf } from './run-many';
 export type { RunManyOptions } from './run-many';
 export {
   CellExecutionError,
   CellTimeoutError,
+  IopubTimeoutError,
   KernelDiedError,
   KernelStartError,
   NotebookFormatError,
+  OutputWriteError,
+  RunInterruptedError,
   exitCodeFor,
   isCellExecutionError,
   isCellTimeoutError,
+  isIopubTimeoutError,
   isKernelDiedError,
   isKernelStartError,
   isNotebookFormatError,
+  isOutputWriteError,
+  isRunInterruptedError,
 } from './errors';
-export type { RunError } from './errors';
+export type { RunError, ExitCode } from './errors';
 export { readNotebook, parseNotebook, writeNotebook, serializeNotebook, cellTags } from './nbformat';
 export type { Notebook, NotebookCell } from './nbformat';
 export type { Output, StreamOutput, DisplayOutput, ResultOutput, ErrorOutput, MimeBundle } from './outputs';
@@ -36,11 +42,13 @@ export {
   findKernelSpec,
   builtinTslabSpec,
   jupyterDataDirs,
+  jupyterDataDir,
   NoSuchKernelError,
   isNoSuchKernelError,
 } from './kernelspec';
 export type { KernelSpec } from './kernelspec';
-export { installKernelSpec } from './kernel-install';
+export { installKernelSpec, KernelSpecExistsError } from './kernel-install';
+export { NotebookSaver } from './saver';
 export { Kernel } from './kernel';
 export { MessageCodec } from './wire';
 export type { JupyterMessage, MessageHeader } from './wire';

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { makeDirs } from './nbformat';
 import { formatFailure } from './report';
 import type { RunResult } from './run-notebook';
 
@@ -50,8 +51,8 @@ export function junitXml(results: RunResult[], suiteName = 'metriclab run'): str
   ].join('\n');
 }
 
-/** Writes the JUnit file (creating its folder). */
-export function writeJunit(file: string, results: RunResult[]): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, junitXml(results));
+/** Writes the JUnit file (creating its folder); a shard names itself in `suiteName`. */
+export function writeJunit(file: string, results: RunResult[], suiteName?: string): void {
+  makeDirs(path.dirname(path.resolve(file)));
+  fs.writeFileSync(file, junitXml(results, suiteName));
 }

@@ -33,6 +33,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 const TAIL_BYTES = 16_384;
+const DRAIN_GRACE_MS = 500;
 
 /**
  * A spawned kernel process.
@@ -58,12 +59,25 @@ export class KernelProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // Resolved once the process exited AND its pipes were drained (or after a short grace, in
+    // case a grandchild holds them open): the last words of a crashing kernel are kept.
+    const drained = Promise.all(
+      [child.stdout, child.stderr].map((s) => (s ? new Promise<void>((r) => s.once('close', () => r())) : null)),
+    );
+    let ended = false;
     this.exited = new Promise((resolve) => {
       const done = (code: number | null, signal: NodeJS.Signals | null): void => {
-        if (this.exitInfo) return;
-        this.exitInfo = { code, signal };
+        if (ended) return;
+        ended = true;
+        const info = { code, signal };
         if (child.pid) liveGroups.delete(child.pid);
-        resolve(this.exitInfo);
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((r) => (timer = setTimeout(r, DRAIN_GRACE_MS)));
+        void Promise.race([drained, grace]).then(() => {
+          clearTimeout(timer);
+          this.exitInfo = info;
+          resolve(info);
+        });
       };
       child.once('exit', done);
       child.once('error', () => done(127, null));

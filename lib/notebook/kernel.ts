@@ -2,13 +2,15 @@
  * A running kernel: process + connection + client. Start-up follows nbclient: send
  * kernel_info_request until a reply arrives AND iopub delivered a message for it (a subscriber
  * misses what is published before it joined). Ports clashing with another process are retried
- * with fresh ones. Shutdown: shutdown_request, then SIGTERM, then SIGKILL to the process group.
+ * with fresh ones. Shutdown: shutdown_request, then SIGTERM, then SIGKILL to the process group;
+ * it ends as soon as the process exits (tslab exits without replying to shutdown_request).
+ * Kernels get JPY_PARENT_PID, so ipykernel exits by itself if the runner dies.
  */
 import { KernelClient } from './client';
 import { writeConnectionFile, type ConnectionFile } from './connection';
 import { KernelStartError } from './errors';
 import { KernelProcess } from './kernel-process';
-import type { KernelSpec } from './kernelspec';
+import { launchArgv, type KernelSpec } from './kernelspec';
 import type { JupyterMessage } from './wire';
 
 export interface StartOptions {
@@ -51,10 +53,10 @@ export class Kernel {
     let lastTail = '';
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       const connection = await writeConnectionFile(spec.name);
-      const argv = spec.argv.map((a) => a.replace('{connection_file}', connection.path));
-      const proc = KernelProcess.spawn(argv, {
+      const proc = KernelProcess.spawn(launchArgv(spec, connection.path), {
         cwd: options.cwd,
-        env: { ...process.env, ...spec.env, ...options.env },
+        // JPY_PARENT_PID: ipykernel polls its parent and exits when the runner is gone.
+        env: { ...process.env, ...spec.env, ...options.env, JPY_PARENT_PID: String(process.pid) },
         onOutput: options.onProcessOutput,
       });
       const kernel = new Kernel(spec, proc, new KernelClient(connection.info), connection);
@@ -133,13 +135,24 @@ export class Kernel {
     });
   }
 
-  /** Stops the kernel politely, then firmly; always frees sockets and the connection file. */
-  async shutdown(graceMs = 3000): Promise<void> {
+  /**
+   * Stops the kernel politely, then firmly; always frees sockets and the connection file.
+   * Resolves as soon as the process exits, whether or not it replied ('reply' | 'exit'), or
+   * with 'killed' when it had to be killed after `graceMs`.
+   */
+  async shutdown(graceMs = 3000): Promise<'reply' | 'exit' | 'killed'> {
+    let how: 'reply' | 'exit' | 'killed' = 'exit';
     if (!this.process.exit) {
-      await this.client.request('control', 'shutdown_request', { restart: false }, graceMs).reply;
-      await this.process.waitExit(graceMs);
+      const { reply } = this.client.request('control', 'shutdown_request', { restart: false }, graceMs);
+      const first = await Promise.race([
+        reply.then((r) => (r ? 'reply' : 'timeout')),
+        this.process.exited.then(() => 'exit'),
+      ]);
+      if (first === 'reply') how = 'reply';
+      if (!(await this.process.waitExit(graceMs))) how = 'killed';
     }
     await this.dispose();
+    return how;
   }
 
   private async dispose(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Kernelspecs: how to start a kernel by name. tslab (TypeScript) comes from this package, so a
  * fresh clone runs its notebooks without Python or `jupyter kernelspec install`; any other name
- * is looked up in Jupyter's data directories, so Debian's python3-ipykernel works too.
+ * is looked up in Jupyter's data directories (jupyter_core's search path, re-implemented: the
+ * npm wrappers of it spawn Python), so Debian's python3-ipykernel works too.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -48,12 +49,68 @@ export function builtinTslabSpec(js = false): KernelSpec {
   };
 }
 
-/** Jupyter's data directories in its search order (JUPYTER_PATH, user, prefix, system). */
-export function jupyterDataDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+/** Where Jupyter looks, for one platform: env (JUPYTER_PATH, HOME, APPDATA...) and OS. */
+export interface JupyterPathContext {
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+const truthy = (v: string | undefined): boolean => !!v && !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase());
+
+/**
+ * The user's Jupyter data directory, as jupyter_core's `jupyter_data_dir()`: JUPYTER_DATA_DIR,
+ * else ~/Library/Jupyter (macOS), %APPDATA%\jupyter (Windows), $XDG_DATA_HOME/jupyter or
+ * ~/.local/share/jupyter (Linux and others).
+ *
+ * @example
+ * jupyterDataDir({ env: { HOME: '/home/a' }, platform: 'linux' }); // '/home/a/.local/share/jupyter'
+ */
+export function jupyterDataDir({ env = process.env, platform = process.platform }: JupyterPathContext = {}): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
+  const home = (platform === 'win32' ? env.USERPROFILE : env.HOME) ?? os.homedir();
+  if (platform === 'darwin') return p.join(home, 'Library', 'Jupyter');
+  if (platform === 'win32') return env.APPDATA ? p.join(env.APPDATA, 'jupyter') : p.join(home, '.jupyter', 'data');
+  return p.join(env.XDG_DATA_HOME || p.join(home, '.local', 'share'), 'jupyter');
+}
+
+/**
+ * The active Python environment's prefix (a virtualenv or a conda environment), whose
+ * share/jupyter Jupyter also searches; null outside one.
+ */
+function environmentPrefix(env: NodeJS.ProcessEnv): string | null {
+  return env.VIRTUAL_ENV || env.CONDA_PREFIX || null;
+}
+
+/**
+ * Jupyter's data directories in its search order, as jupyter_core's `jupyter_path()`:
+ * JUPYTER_PATH entries, then the user's directory and the environment's PREFIX/share/jupyter
+ * (the environment first inside a virtualenv or a non-base conda environment, or when
+ * JUPYTER_PREFER_ENV_PATH says so), then the system directories (/usr/local/share/jupyter and
+ * /usr/share/jupyter; %PROGRAMDATA%\jupyter on Windows).
+ *
+ * @example
+ * jupyterDataDirs({ env: { HOME: '/home/a', VIRTUAL_ENV: '/venv' }, platform: 'linux' });
+ * // ['/venv/share/jupyter', '/home/a/.local/share/jupyter', '/usr/local/share/jupyter', '/usr/share/jupyter']
+ */
+export function jupyterDataDirs(context: JupyterPathContext = {}): string[] {
+  const { env = process.env, platform = process.platform } = context;
+  const p = platform === 'win32' ? path.win32 : path.posix;
   const dirs: string[] = [];
-  for (const p of (env.JUPYTER_PATH ?? '').split(path.delimiter)) if (p) dirs.push(p);
-  dirs.push(env.JUPYTER_DATA_DIR ?? path.join(os.homedir(), '.local', 'share', 'jupyter'));
-  dirs.push('/usr/local/share/jupyter', '/usr/share/jupyter');
+  for (const d of (env.JUPYTER_PATH ?? '').split(platform === 'win32' ? ';' : ':')) if (d) dirs.push(d);
+  const user = jupyterDataDir({ env, platform });
+  const prefix = environmentPrefix(env);
+  const envDir = prefix ? p.join(prefix, 'share', 'jupyter') : null;
+  const inEnv =
+    !!env.VIRTUAL_ENV || (!!env.CONDA_PREFIX && !!env.CONDA_DEFAULT_ENV && env.CONDA_DEFAULT_ENV !== 'base');
+  const preferEnv = env.JUPYTER_PREFER_ENV_PATH !== undefined ? truthy(env.JUPYTER_PREFER_ENV_PATH) : inEnv;
+  if (envDir && preferEnv) dirs.push(envDir, user);
+  else dirs.push(user, ...(envDir ? [envDir] : []));
+  if (platform === 'win32') {
+    if (env.PROGRAMDATA) dirs.push(p.join(env.PROGRAMDATA, 'jupyter'));
+  } else {
+    dirs.push('/usr/local/share/jupyter', '/usr/share/jupyter');
+  }
   return [...new Set(dirs)];
 }
 
@@ -115,7 +172,7 @@ export function findKernelSpec(
   const wanted = name || 'tslab';
   const builtin = wanted === 'tslab' || wanted === 'jslab';
   if (builtin && !preferInstalled) return builtinTslabSpec(wanted === 'jslab');
-  const searched = jupyterDataDirs(env).map((d) => path.join(d, 'kernels'));
+  const searched = jupyterDataDirs({ env }).map((d) => path.join(d, 'kernels'));
   for (const dir of searched) {
     // Jupyter matches kernel names case-insensitively (directory names are lower case).
     const spec = readSpec(path.join(dir, wanted.toLowerCase()), wanted);
@@ -123,4 +180,22 @@ export function findKernelSpec(
   }
   if (builtin) return builtinTslabSpec(wanted === 'jslab');
   throw new NoSuchKernelError(wanted, searched);
+}
+
+/** ipykernel, however it is launched (`-m ipykernel_launcher`, `-m ipykernel`, a wrapper script). */
+function isIpykernel(argv: string[]): boolean {
+  return argv.some((a) => /(^|[/\\])ipykernel(_launcher)?(\.py)?$/.test(a));
+}
+
+/**
+ * The command line that starts a kernel: the spec's argv with the connection file filled in;
+ * ipykernel also gets its history in memory (as nbclient does), so CI leaves no ~/.ipython files.
+ *
+ * @example
+ * launchArgv(findKernelSpec('python3'), '/tmp/k.json');
+ * // ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '/tmp/k.json', '--HistoryManager.hist_file=:memory:']
+ */
+export function launchArgv(spec: KernelSpec, connectionFile: string): string[] {
+  const argv = spec.argv.map((a) => a.replace('{connection_file}', connectionFile));
+  return isIpykernel(spec.argv) ? [...argv, '--HistoryManager.hist_file=:memory:'] : argv;
 }

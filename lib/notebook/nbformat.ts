@@ -1,5 +1,6 @@
 /**
- * Notebook I/O. Reads nbformat 4 (any minor), writes 4.5 the way nbformat's own writer does:
+ * Notebook I/O. Reads nbformat 4 (any minor; checked against the official JSON schema) and 3
+ * (upgraded like nbconvert does), writes 4.5 the way nbformat's own writer does:
  * cell ids, sources and text outputs split into lines, sorted keys, indent 1, trailing newline.
  * Writes are atomic (temp file + rename) so a reader (or a crash) never sees half a file.
  */
@@ -7,6 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { NotebookFormatError } from './errors';
+import { schemaViolation } from './nbformat-schema';
+import { upgradeV3 } from './nbformat-v3';
 import type { Output } from './outputs';
 
 export interface NotebookCell {
@@ -79,7 +82,20 @@ function normalizeOutput(raw: Record<string, unknown>): Output {
 }
 
 /**
- * Parses notebook JSON; throws NotebookFormatError naming what is wrong.
+ * For 4.5+, cells without an id are given one before validation, as nbformat's reader does
+ * (it warns and repairs rather than rejecting); the real ids are assigned while parsing.
+ */
+function withCellIds(obj: Record<string, unknown>): Record<string, unknown> {
+  if (typeof obj.nbformat_minor !== 'number' || obj.nbformat_minor < 5 || !Array.isArray(obj.cells)) return obj;
+  const cells = obj.cells.map((c: unknown) => {
+    const cell = c as Record<string, unknown>;
+    return typeof cell.id === 'string' ? cell : { ...cell, id: 'placeholder' };
+  });
+  return { ...obj, cells };
+}
+
+/**
+ * Parses notebook JSON (nbformat 4, or 3 upgraded), validated against the official schema; throws NotebookFormatError naming what is wrong.
  *
  * @example
  * const nb = parseNotebook(fs.readFileSync('a.ipynb', 'utf8'), 'a.ipynb');
@@ -94,15 +110,31 @@ export function parseNotebook(text: string, file: string): Notebook {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new NotebookFormatError(file, 'it is not a JSON object');
-  const obj = raw as Record<string, unknown>;
-  if (obj.nbformat !== 4) throw new NotebookFormatError(file, `its nbformat is ${JSON.stringify(obj.nbformat)}`);
-  if (!Array.isArray(obj.cells)) throw new NotebookFormatError(file, "it has no 'cells' array");
-  const seen = new Set<string>();
-  const cells = obj.cells.map((c: unknown, i: number): NotebookCell => {
-    const cell = c as Record<string, unknown>;
-    if (!cell || !['code', 'markdown', 'raw'].includes(cell.cell_type as string)) {
-      throw new NotebookFormatError(file, `cell ${i + 1} has cell_type ${JSON.stringify(cell?.cell_type)}`);
+  let obj = raw as Record<string, unknown>;
+  if (obj.nbformat === 3) {
+    if (!Array.isArray(obj.worksheets)) {
+      throw new NotebookFormatError(file, "it is nbformat 3 without a 'worksheets' array, so it cannot be upgraded");
     }
+    obj = upgradeV3(obj);
+  }
+  if (obj.nbformat !== 4) {
+    throw new NotebookFormatError(file, `its nbformat is ${JSON.stringify(obj.nbformat)} (4 is read, 3 is upgraded)`);
+  }
+  if (!Array.isArray(obj.cells)) throw new NotebookFormatError(file, "it has no 'cells' array");
+  obj.cells.forEach((c: unknown, i: number) => {
+    const type = (c as { cell_type?: unknown } | null)?.cell_type;
+    if (!['code', 'markdown', 'raw'].includes(type as string)) {
+      throw new NotebookFormatError(file, `cell ${i + 1} has cell_type ${JSON.stringify(type)}`);
+    }
+  });
+  const violation = schemaViolation(withCellIds(obj));
+  if (violation) {
+    const minor = typeof obj.nbformat_minor === 'number' ? Math.min(obj.nbformat_minor, 5) : 5;
+    throw new NotebookFormatError(file, `it does not match the nbformat 4.${minor} schema: ${violation}`);
+  }
+  const seen = new Set<string>();
+  const cells = obj.cells.map((c: unknown): NotebookCell => {
+    const cell = c as Record<string, unknown>;
     // Keep valid unique ids (4.5 notebooks); give older or duplicated ones a fresh id.
     let id = typeof cell.id === 'string' && ID_PATTERN.test(cell.id) && !seen.has(cell.id) ? cell.id : newCellId();
     while (seen.has(id)) id = newCellId();
@@ -192,7 +224,7 @@ export function serializeNotebook(nb: Notebook): string {
  * writeNotebook('out/a.ipynb', nb);
  */
 export function writeNotebook(file: string, nb: Notebook): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, serializeNotebook(nb));
   fs.renameSync(tmp, file);
@@ -202,4 +234,43 @@ export function writeNotebook(file: string, nb: Notebook): void {
 export function cellTags(cell: NotebookCell): string[] {
   const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.map(String) : [];
+}
+
+/**
+ * The asynchronous twin of writeNotebook for already-serialized text (used by the throttled
+ * saver, so a big notebook's write does not block the kernel's messages): temp file, rename.
+ *
+ * @example
+ * await writeNotebookText('out/a.ipynb', serializeNotebook(nb));
+ */
+export async function writeNotebookText(file: string, text: string): Promise<void> {
+  makeDirs(path.dirname(path.resolve(file)));
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.promises.writeFile(tmp, text);
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * mkdir -p that fails instead of spinning: Node's recursive mkdir loops forever under /proc
+ * (`fs.mkdirSync('/proc/x', { recursive: true })` never returns), which made an --out there
+ * hang the runner. Creates the missing folders one level at a time.
+ *
+ * @example
+ * makeDirs('out/notebooks');
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    missing.unshift(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing) fs.mkdirSync(m);
 }

@@ -47,6 +47,17 @@ export function pythonLiteral(value: ParameterValue): string {
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
+/**
+ * Whether `name` can be a parameter (an identifier in both TypeScript and Python).
+ *
+ * @example
+ * isParameterName('seed');     // true
+ * isParameterName('bad name'); // false
+ */
+export function isParameterName(name: string): boolean {
+  return IDENT.test(name);
+}
+
 /** The declaration keyword and annotation of `name` in a TypeScript parameters cell. */
 function declarationOf(source: string, name: string): { keyword: string; annotation: string } {
   const re = new RegExp(`^\\s*(?:export\\s+)?(const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*(:[^=]+)?=`, 'm');

@@ -3,11 +3,27 @@
  * names the notebook, the cell number, the cell's first lines and the error text. ANSI codes
  * (Python tracebacks are coloured) are kept only when writing to a terminal.
  */
-import { isCellExecutionError, isCellTimeoutError, isKernelDiedError, sourcePreview } from './errors';
+import {
+  isCellExecutionError,
+  isCellTimeoutError,
+  isIopubTimeoutError,
+  isKernelDiedError,
+  isKernelStartError,
+  isRunInterruptedError,
+  sourcePreview,
+  type ExitCode,
+} from './errors';
 import { stripAnsi } from './outputs';
 import type { RunResult } from './run-notebook';
 
-const STATUS = { 0: 'ok', 1: 'FAILED (cell error)', 2: 'FAILED (bad input)', 3: 'FAILED (kernel died or timed out)' };
+const STATUS: Record<ExitCode, string> = {
+  0: 'ok',
+  1: 'FAILED (cell error)',
+  2: 'FAILED (bad input or unwritable output)',
+  3: 'FAILED (kernel died, timed out or lost output)',
+  130: 'STOPPED (SIGINT)',
+  143: 'STOPPED (SIGTERM)',
+};
 
 /**
  * One line per finished notebook.
@@ -37,7 +53,12 @@ export function formatFailure(result: RunResult, { color = false }: { color?: bo
   const e = result.error;
   if (!e) return '';
   const lines = [`${result.notebookPath}: ${e.name}`];
-  if (isCellExecutionError(e) || isCellTimeoutError(e) || (isKernelDiedError(e) && e.cellIndex >= 0)) {
+  const inCell =
+    isCellExecutionError(e) ||
+    isCellTimeoutError(e) ||
+    isIopubTimeoutError(e) ||
+    ((isKernelDiedError(e) || isRunInterruptedError(e)) && e.cellIndex >= 0);
+  if (inCell) {
     lines.push(`  in cell ${e.cellIndex + 1}:`, indent(sourcePreview(e.source)));
   }
   if (isCellExecutionError(e)) {
@@ -47,7 +68,8 @@ export function formatFailure(result: RunResult, { color = false }: { color?: bo
   } else {
     lines.push(`  ${e.message}`);
   }
-  if (isKernelDiedError(e) && e.stderrTail.trim()) {
+  // A kernel that dies or fails to start usually says why on stderr.
+  if ((isKernelDiedError(e) || isKernelStartError(e)) && e.stderrTail.trim()) {
     lines.push('  kernel output (last lines):', indent(e.stderrTail.trim().split('\n').slice(-10).join('\n')));
   }
   if (result.outputPath) lines.push(`  partial notebook written to ${result.outputPath}`);

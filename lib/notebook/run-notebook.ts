@@ -1,23 +1,31 @@
 /**
- * runNotebook: read, inject parameters, start the kernel in the notebook's folder, execute the
- * cells in order, write after every cell, shut the kernel down in `finally`. Failures come back
- * as values (`result.error`, with type guards in errors.ts), after the partial run is saved.
+ * runNotebook: read and validate, inject parameters, check that the output can be written (and
+ * is not the input), start the kernel in the notebook's folder, execute the cells in order,
+ * save (throttled while outputs stream, at each cell's end, at exit), shut the kernel down in
+ * `finally`. An abort signal (SIGINT/SIGTERM in the CLI) interrupts the running cell, marks it,
+ * stops the kernel and saves. Failures come back as values (`result.error`, with type guards
+ * in errors.ts), after the partial run is saved.
  */
 import * as path from 'path';
 import {
   CellExecutionError,
   CellTimeoutError,
+  IopubTimeoutError,
   KernelDiedError,
   KernelStartError,
   exitCodeFor,
+  type ExitCode,
   isNotebookFormatError,
+  OutputWriteError,
+  RunInterruptedError,
   type RunError,
 } from './errors';
 import { executeCell, type CellStatus } from './executor';
 import { Kernel } from './kernel';
 import { findKernelSpec, isNoSuchKernelError, type KernelSpec } from './kernelspec';
-import { cellTags, readNotebook, writeNotebook, type Notebook, type NotebookCell } from './nbformat';
+import { cellTags, readNotebook, type Notebook, type NotebookCell } from './nbformat';
 import { OutputCollector } from './outputs';
+import { NotebookSaver, sameFile, writeProblem } from './saver';
 import { injectParameters, type ParameterValue } from './parameters';
 import type { JupyterMessage } from './wire';
 
@@ -48,6 +56,12 @@ export interface RunOptions extends RunHooks {
   startupTimeout?: number;
   /** Keep going after a cell error (the error is recorded in the notebook). */
   allowErrors?: boolean;
+  /** Seconds to wait for a cell's iopub 'idle' after its execute_reply (default 10). */
+  iopubTimeout?: number;
+  /** Aborting it with reason 'SIGINT' or 'SIGTERM' stops the run (the running cell is interrupted). */
+  signal?: AbortSignal;
+  /** Files the output must not overwrite besides the notebook itself (the other inputs of a batch). */
+  protectedPaths?: string[];
   /** Kernel to use instead of the notebook's metadata.kernelspec.name. */
   kernelName?: string;
   /** Receives what the kernel process itself prints (outside cells). */
@@ -60,12 +74,14 @@ export interface RunResult {
   outputPath: string | null;
   notebook: Notebook | null;
   error: RunError | null;
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: ExitCode;
   seconds: number;
   /** Cells executed (not counting skipped ones). */
   cellsRun: number;
   /** Messages dropped for a bad signature during the run. */
   rejectedMessages: number;
+  /** Times the output notebook was written. */
+  saves: number;
 }
 
 function kernelNameOf(nb: Notebook): string | undefined {
@@ -113,6 +129,7 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
     seconds: 0,
     cellsRun: 0,
     rejectedMessages: 0,
+    saves: 0,
   };
   const finish = (error: RunError | null): RunResult => {
     result.error = error;
@@ -129,17 +146,23 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
     spec = findKernelSpec(options.kernelName ?? kernelNameOf(nb));
     nb = injectParameters(nb, options.parameters ?? {}, languageOf(nb, spec));
   } catch (e) {
-    if (isNotebookFormatError(e)) return finish(e);
-    if (isNoSuchKernelError(e)) return finish(new KernelStartError(e.kernelName, e.message, ''));
+    if (isNotebookFormatError(e) || isNoSuchKernelError(e)) return finish(e);
     throw e;
+  }
+  if (outputPath) {
+    const problem = outputProblem(notebookPath, outputPath, options);
+    if (problem) return finish(new OutputWriteError(notebookPath, outputPath, problem));
   }
   prepare(nb);
   result.notebook = nb;
-  const save = (): void => {
-    if (!outputPath) return;
-    writeNotebook(outputPath, nb);
-    result.outputPath = outputPath;
+  const saver = outputPath ? new NotebookSaver(outputPath, () => nb) : null;
+  const save = async (): Promise<void> => {
+    if (!saver) return;
+    await saver.flush();
+    result.saves = saver.writes;
+    if (saver.writes > 0) result.outputPath = outputPath;
   };
+  if (options.signal?.aborted) return finish(new RunInterruptedError(notebookPath, -1, '', signalOf(options)));
 
   let kernel: Kernel;
   try {
@@ -150,73 +173,112 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
     });
   } catch (e) {
     if (e instanceof KernelStartError) {
-      save();
-      return finish(e);
+      await save();
+      return finish(saver?.error ? writeFailed(saver.error) : e);
     }
     throw e;
   }
 
+  function writeFailed(error: Error): OutputWriteError {
+    return new OutputWriteError(notebookPath, outputPath ?? '', `a save failed: ${error.message}`);
+  }
+
+  let error: RunError | null = null;
   try {
     if (kernel.info.language_info) nb.metadata.language_info = kernel.info.language_info;
     if (!nb.metadata.kernelspec) {
       nb.metadata.kernelspec = { name: spec.name, display_name: spec.display_name, language: spec.language };
     }
-    const collector = new OutputCollector();
-    for (let i = 0; i < nb.cells.length; i++) {
-      const cell = nb.cells[i];
-      const tags = cellTags(cell);
-      if (cell.cell_type !== 'code' || cell.source.trim() === '' || tags.includes('skip-execution')) continue;
-      const event = { notebookPath, cellIndex: i, cell };
-      options.onCellStart?.(event);
-      const t0 = Date.now();
-      const outcome = await executeCell(kernel, collector, cell, {
-        timeout: options.timeout ?? 0,
-        onOutput: (msg) => {
-          options.onOutput?.({ ...event, msg });
-          save();
-        },
-      });
-      result.cellsRun++;
-      const expected = tags.includes('raises-exception');
-      cell.metadata.metriclab = {
-        status: outcome.status,
-        ...(outcome.error ? { exception: { ename: outcome.error.ename, evalue: outcome.error.evalue } } : {}),
-      };
-      save();
-      options.onCellDone?.({ ...event, status: outcome.status, seconds: (Date.now() - t0) / 1000 });
-      const err = outcome.error;
-      switch (outcome.status) {
-        case 'ok':
-        case 'skipped':
-          break;
-        case 'error':
-          if (!expected && !options.allowErrors && err) {
-            return finish(new CellExecutionError(notebookPath, i, cell.source, err.ename, err.evalue, err.traceback));
-          }
-          break;
-        case 'timeout':
-          return finish(
-            new CellTimeoutError(notebookPath, i, cell.source, options.timeout ?? 0, !!outcome.interrupted),
-          );
-        case 'died': {
-          const exit = kernel.process.exit;
-          return finish(
-            new KernelDiedError(
-              notebookPath,
-              i,
-              cell.source,
-              exit?.code ?? null,
-              exit?.signal ?? null,
-              kernel.process.outputTail,
-            ),
-          );
-        }
-      }
-    }
-    return finish(null);
+    error = await runCells(nb, kernel, notebookPath, options, result, saver);
   } finally {
     result.rejectedMessages = kernel.client.rejected;
     await kernel.shutdown();
-    save();
+    await save();
   }
+  // A failed save outranks a later cell problem: the notebook on disk is not what ran.
+  return finish(saver?.error ? writeFailed(saver.error) : error);
+}
+
+/** The signal that aborted the run (the abort reason the CLI gives). */
+function signalOf(options: RunOptions): 'SIGINT' | 'SIGTERM' {
+  return options.signal?.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+}
+
+/** Why the output cannot be used: it is an input, or it cannot be written. Null when fine. */
+function outputProblem(notebookPath: string, outputPath: string, options: RunOptions): string | null {
+  if (!options.inplace) {
+    const input = [notebookPath, ...(options.protectedPaths ?? [])].find((p) => sameFile(outputPath, p));
+    if (input) return `it is the input notebook ${input} (use --inplace to write into the input)`;
+  }
+  return writeProblem(outputPath);
+}
+
+/** The cell loop; returns the error that ended the run, or null. */
+async function runCells(
+  nb: Notebook,
+  kernel: Kernel,
+  notebookPath: string,
+  options: RunOptions,
+  result: RunResult,
+  saver: NotebookSaver | null,
+): Promise<RunError | null> {
+  const collector = new OutputCollector();
+  for (let i = 0; i < nb.cells.length; i++) {
+    const cell = nb.cells[i];
+    const tags = cellTags(cell);
+    if (cell.cell_type !== 'code' || cell.source.trim() === '' || tags.includes('skip-execution')) continue;
+    if (options.signal?.aborted) return new RunInterruptedError(notebookPath, -1, '', signalOf(options));
+    const event = { notebookPath, cellIndex: i, cell };
+    options.onCellStart?.(event);
+    const t0 = Date.now();
+    const outcome = await executeCell(kernel, collector, cell, {
+      timeout: options.timeout ?? 0,
+      iopubTimeout: options.iopubTimeout,
+      signal: options.signal,
+      onOutput: (msg) => {
+        options.onOutput?.({ ...event, msg });
+        saver?.request();
+      },
+    });
+    result.cellsRun++;
+    const expected = tags.includes('raises-exception');
+    cell.metadata.metriclab = {
+      status: outcome.status,
+      ...(outcome.error ? { exception: { ename: outcome.error.ename, evalue: outcome.error.evalue } } : {}),
+    };
+    await saver?.flush();
+    if (saver) result.saves = saver.writes;
+    if (saver?.writes) result.outputPath = saver.file;
+    options.onCellDone?.({ ...event, status: outcome.status, seconds: (Date.now() - t0) / 1000 });
+    if (saver?.error) return null; // reported by the caller as an OutputWriteError
+    const err = outcome.error;
+    switch (outcome.status) {
+      case 'ok':
+      case 'skipped':
+        break;
+      case 'error':
+        if (!expected && !options.allowErrors && err) {
+          return new CellExecutionError(notebookPath, i, cell.source, err.ename, err.evalue, err.traceback);
+        }
+        break;
+      case 'timeout':
+        return new CellTimeoutError(notebookPath, i, cell.source, options.timeout ?? 0, !!outcome.interrupted);
+      case 'lost':
+        return new IopubTimeoutError(notebookPath, i, cell.source, outcome.detail ?? 'output was lost');
+      case 'interrupted':
+        return new RunInterruptedError(notebookPath, i, cell.source, signalOf(options));
+      case 'died': {
+        const exit = kernel.process.exit;
+        return new KernelDiedError(
+          notebookPath,
+          i,
+          cell.source,
+          exit?.code ?? null,
+          exit?.signal ?? null,
+          kernel.process.outputTail,
+        );
+      }
+    }
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import { promisify } from 'util';
 import { installKernelSpec } from '../../lib/notebook/kernel-install';
 import { readNotebook, writeNotebook, cellTags } from '../../lib/notebook/nbformat';
 import { runNotebook } from '../../lib/notebook/run-notebook';
+import { requireReference } from '../helpers/references';
 import { FIXTURES, debianPython, livingChildren, nbformatValidate, normalizedNotebook } from './helpers';
 
 const run = promisify(execFile);
@@ -48,10 +49,8 @@ describe('notebook runner vs Debian Jupyter', function () {
   });
 
   it('jupyter nbconvert --execute gives the same outputs as our runner on a tslab notebook', async function () {
-    if (!fs.existsSync('/usr/bin/jupyter-nbconvert')) {
-      console.log('    skipped: Debian jupyter-nbconvert is not installed');
-      this.skip();
-    }
+    const nbconvert = fs.existsSync('/usr/bin/jupyter-nbconvert');
+    requireReference(this, 'jupyter-nbconvert', nbconvert, 'Debian jupyter-nbconvert is not installed');
     // The outputs fixture without its error cell: after an error tslab aborts requests for
     // 200 ms, which nbclient does not retry (our runner does), so the runs would differ there.
     const nb = readNotebook(path.join(FIXTURES, 'outputs.ipynb'));
@@ -81,10 +80,13 @@ describe('notebook runner vs Debian Jupyter', function () {
 
   it("runs a Python notebook on Debian's ipykernel: clear_output, display updates, errors, results", async function () {
     const py = debianPython('ipykernel');
-    if (!py || !fs.existsSync('/usr/share/jupyter/kernels/python3/kernel.json')) {
-      console.log("    skipped: Debian python3-ipykernel (kernelspec 'python3') is not installed");
-      this.skip();
-    }
+    const ipykernel = !!py && fs.existsSync('/usr/share/jupyter/kernels/python3/kernel.json');
+    requireReference(
+      this,
+      'python3-ipykernel',
+      ipykernel,
+      "Debian python3-ipykernel (kernelspec 'python3') is not installed",
+    );
     const out = path.join(tmp, 'python.ipynb');
     const r = await runNotebook(path.join(FIXTURES, 'python.ipynb'), { outputPath: out, parameters: { x: 2 } });
     assert.equal(r.error, null, r.error?.message);

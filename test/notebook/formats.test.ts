@@ -164,8 +164,12 @@ describe('notebook/nbformat: read 4.x, write 4.5 like nbformat', function () {
         /malformed\.ipynb must be an nbformat 4 notebook, but it is not valid JSON/.test(e.message),
     );
     assert.throws(
-      () => parseNotebook('{"nbformat": 3, "cells": []}', 'old.ipynb'),
-      /old\.ipynb must be an nbformat 4 notebook, but its nbformat is 3/,
+      () => parseNotebook('{"nbformat": 2, "cells": []}', 'old.ipynb'),
+      /old\.ipynb must be an nbformat 4 notebook, but its nbformat is 2 \(4 is read, 3 is upgraded\)/,
+    );
+    assert.throws(
+      () => parseNotebook('{"nbformat": 3, "cells": []}', 'old3.ipynb'),
+      /old3\.ipynb must be an nbformat 4 notebook, but it is nbformat 3 without a 'worksheets' array/,
     );
     assert.throws(
       () => parseNotebook('{"nbformat": 4, "cells": [{"cell_type": "x"}]}', 'c.ipynb'),

@@ -96,3 +96,21 @@ export function nbformatValidate(py: string, files: string[]): string {
     return String((e as { stderr?: string }).stderr ?? e);
   }
 }
+
+/** Writes a notebook of code cells (tslab unless `kernel` names another kernelspec). */
+export function writeCodeNotebook(file: string, sources: string[], kernel = 'tslab'): string {
+  const cells = sources.map((source, i) => ({
+    id: `cell${i}`,
+    cell_type: 'code',
+    source,
+    metadata: {},
+    outputs: [],
+    execution_count: null,
+  }));
+  const metadata = {
+    kernelspec: { name: kernel, display_name: kernel, language: kernel === 'tslab' ? 'typescript' : 'python' },
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }, null, 1));
+  return file;
+}
