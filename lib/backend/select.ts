@@ -14,7 +14,6 @@
  * console.log(info.backend, info.reason); // 'wasm', 'auto: no native TensorFlow package installed; ...'
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
@@ -284,8 +283,6 @@ export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   await tf.ready();
 }
 
-/** Where the package root is (for data/ and notebooks/). */
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 // Selection starts at import, so the backend is chosen once for the process.
 void ready();

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Command } from './main';
-import { PACKAGE_ROOT, ready, type BackendInfo } from '../backend';
+import type { BackendInfo } from '../backend';
+import { PACKAGE_ROOT } from '../package-root';
 import { writeRunSite } from '../notebook/html';
 import { formatFailure, progressLine } from '../notebook/report';
 import { runNotebooks } from '../notebook/run-many';
@@ -61,6 +62,8 @@ export async function runCourse(
   let backend: BackendInfo['backend'] | null = null;
   if (!options.profile) {
     try {
+      // Loaded here, not at the top: the runner entry point (metriclab/runner) must not start tfjs.
+      const { ready } = await import('../backend/select.js');
       backend = (await ready()).backend;
     } catch {
       // A backend that fails here fails in the notebooks too, with a better message there.
