@@ -15,6 +15,9 @@
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
+// Registered at import (priority above cpu), so a tf call made before `ready()` settles fails with
+// "Backend 'wasm' has not yet been initialized" instead of silently running on the slow cpu backend.
+import '@tensorflow/tfjs-backend-wasm';
 import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
 
@@ -117,10 +120,23 @@ async function tryNative(which: 'tensorflow-gpu' | 'tensorflow'): Promise<void> 
   }
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
 async function tryWasm(): Promise<string[]> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm'))) {
-    throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
+  // The wasm module (Emscripten) adds process-wide uncaughtException/unhandledRejection handlers
+  // that rethrow, so any later error in the user's program exits with code 7 and a wasm stack,
+  // whatever handlers the user has. Take back exactly the handlers its start-up added.
+  const before = PROCESS_EVENTS.map((e) => process.listeners(e));
+  try {
+    if (!(await tf.setBackend('wasm'))) {
+      throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
+    }
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const added of process.listeners(event).filter((l) => !before[i].includes(l))) {
+        process.removeListener(event, added as (...args: unknown[]) => void);
+      }
+    });
   }
   return registerMissingWasmKernels();
 }
@@ -278,11 +294,22 @@ export function backendInfo(): BackendInfo | null {
  * Registers the library's extra wasm or cpu kernels when needed (once per process).
  */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
-  if (name === 'wasm') await tryWasm();
-  else await useCpu();
+  // Let the automatic selection finish first, so it cannot switch back after this call; a
+  // selection that failed (e.g. a forced native package missing) does not stop an explicit switch.
+  const auto = await ready().catch(() => null);
+  const added = name === 'wasm' ? await tryWasm() : await useCpu();
   await tf.ready();
+  if (auto) {
+    selected = {
+      ...auto,
+      backend: name,
+      tfBackend: tf.getBackend(),
+      reason: `switched by useBackend('${name}')`,
+      addedKernels: added,
+    };
+    selection = Promise.resolve(selected);
+  }
 }
-
 
 // Selection starts at import, so the backend is chosen once for the process.
 void ready();
