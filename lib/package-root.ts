@@ -3,6 +3,7 @@
  * of its own so that code without tfjs (the runner, the course) can ask without starting it.
  *
  * @example
+ * import * as path from 'path';
  * import { PACKAGE_ROOT } from './package-root';
  * const notebooksDir = path.join(PACKAGE_ROOT, 'notebooks');
  */
