@@ -120,23 +120,23 @@ async function tryNative(which: 'tensorflow-gpu' | 'tensorflow'): Promise<void> 
   }
 }
 
-const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-
 async function tryWasm(): Promise<string[]> {
   // The wasm module (Emscripten) adds process-wide uncaughtException/unhandledRejection handlers
   // that rethrow, so any later error in the user's program exits with code 7 and a wasm stack,
   // whatever handlers the user has. Take back exactly the handlers its start-up added.
-  const before = PROCESS_EVENTS.map((e) => process.listeners(e));
+  const uncaught = process.listeners('uncaughtException');
+  const unhandled = process.listeners('unhandledRejection');
   try {
     if (!(await tf.setBackend('wasm'))) {
       throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
     }
   } finally {
-    PROCESS_EVENTS.forEach((event, i) => {
-      for (const added of process.listeners(event).filter((l) => !before[i].includes(l))) {
-        process.removeListener(event, added as (...args: unknown[]) => void);
-      }
-    });
+    for (const l of process.listeners('uncaughtException')) {
+      if (!uncaught.includes(l)) process.removeListener('uncaughtException', l);
+    }
+    for (const l of process.listeners('unhandledRejection')) {
+      if (!unhandled.includes(l)) process.removeListener('unhandledRejection', l);
+    }
   }
   return registerMissingWasmKernels();
 }

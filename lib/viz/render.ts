@@ -51,7 +51,7 @@ export async function compileSpec(spec: TopLevelSpec): Promise<object> {
     info: () => logger,
     debug: () => logger,
   };
-  const out = vl.compile(spec, { logger: logger as never }).spec;
+  const out = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0], { logger: logger as never }).spec;
   if (warnings.length > 0) throw new Error(`Error in compileSpec: vega-lite warned: ${warnings.join('; ')}`);
   return out;
 }

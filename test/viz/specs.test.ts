@@ -45,6 +45,8 @@ describe('viz spec builders', function () {
       step,
       epoch: 0,
       loss: 1 / (step + 1),
+      terms: 10,
+      activeTerms: 5,
       fractionActive: 0.5,
       meanPositiveDistance: 0.2,
       meanNegativeDistance: 0.8,
