@@ -5,7 +5,7 @@
  * (any cell error fails it, and each notebook ends with cells that check its own claims, so a
  * library regression turns it red here) and a check of the site in headless Chromium.
  *
- * The notebooks import the compiled library ('../dist'), so this needs `npm run build` first
+ * The notebooks import the compiled library ('metriclab', linked at install), so this needs `npm run build` first
  * (`npm test` does it). Notebooks run two at a time: each kernel uses one core.
  */
 import { strict as assert } from 'assert';
@@ -31,7 +31,12 @@ describe('the course (quick profile, headless, as npm start runs it)', function 
 
   before(async function () {
     this.timeout(30 * 60_000);
-    // Fail with the fix rather than with a cryptic "Cannot find module '../dist'" from a cell.
+    // Fail with the fix rather than with a cryptic "Cannot find module 'metriclab'" from a cell.
+    if (!fs.existsSync(path.join(ROOT, 'node_modules', 'metriclab', 'package.json'))) {
+      throw new Error(
+        "node_modules/metriclab is missing: the notebooks import 'metriclab'; run `npm install` (its prepare script links it)",
+      );
+    }
     if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) {
       throw new Error('dist/ is missing: the notebooks import the compiled library; run `npm run build` first');
     }

@@ -226,10 +226,15 @@ describe('@example blocks in lib/', function () {
       main,
       `const failed: string[] = [];\nconst { ready } = await import(${JSON.stringify(path.join(LIB, 'backend', 'index.ts'))});\nawait ready();\n${calls.join('\n')}\nconsole.log(JSON.stringify(failed));\n`,
     );
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--no-warnings', main], {
-      cwd: ROOT, // examples name repository paths (test/fixtures/parity.json)
-      encoding: 'utf8',
-    });
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ['--import', 'tsx', '--no-warnings', main], {
+        cwd: ROOT, // examples name repository paths (test/fixtures/parity.json)
+        encoding: 'utf8',
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     const failed = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
     assert.deepEqual(failed, [], `examples that threw:\n${failed.join('\n')}`);
     console.log(`      ${runnable.length} examples ran`);

@@ -86,6 +86,10 @@ describe('the packed package in a fresh app', function () {
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
   });
 
+  after(function () {
+    fs.rmSync(app, { recursive: true, force: true });
+  });
+
   it('ships the build, LICENSE and the course, and no source maps, sources or tests', function () {
     for (const f of [
       'LICENSE',
