@@ -243,6 +243,8 @@ async function select(
 
 let selection: Promise<BackendInfo> | null = null;
 let selected: BackendInfo | null = null;
+/** What the automatic selection chose, kept when useBackend switches. */
+let automatic: BackendInfo | null = null;
 
 /**
  * Selects the backend named by METRICLAB_BACKEND (once per process) and resolves with what was
@@ -276,6 +278,7 @@ export function ready(): Promise<BackendInfo> {
         },
         versions,
       };
+      automatic = selected;
       return selected;
     })();
     // Keep an unobserved failure from crashing the process at import; callers see it on ready().
@@ -296,17 +299,20 @@ export function backendInfo(): BackendInfo | null {
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   // Let the automatic selection finish first, so it cannot switch back after this call; a
   // selection that failed (e.g. a forced native package missing) does not stop an explicit switch.
-  const auto = await ready().catch(() => null);
+  await ready().catch(() => null);
   const added = name === 'wasm' ? await tryWasm() : await useCpu();
   await tf.ready();
-  if (auto) {
-    selected = {
-      ...auto,
-      backend: name,
-      tfBackend: tf.getBackend(),
-      reason: `switched by useBackend('${name}')`,
-      addedKernels: added,
-    };
+  if (automatic) {
+    selected =
+      name === automatic.backend
+        ? automatic
+        : {
+            ...automatic,
+            backend: name,
+            tfBackend: tf.getBackend(),
+            reason: `${automatic.reason}; then switched to ${name} by useBackend()`,
+            addedKernels: added,
+          };
     selection = Promise.resolve(selected);
   }
 }
