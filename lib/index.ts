@@ -1,11 +1,20 @@
 /**
- * metriclab: deep metric learning on TensorFlow.js. The public API, re-exported by area.
+ * metriclab: deep metric learning on TensorFlow.js. The public API, re-exported by area. The
+ * notebook runner is the second entry point, `metriclab/runner` (lib/runner.ts), so this one loads
+ * no ZeroMQ, KaTeX or highlight.js; the backend's kernel-registration helpers stay internal.
  *
  * @example
  * import * as ml from 'metriclab';
  * await ml.ready();               // picks the backend (see ml.backendInfo())
  */
-export * from './backend';
+export * from './backend/select';
+export { isGpuBackend, profileFor, type CourseProfile } from './backend/profile';
+export {
+  describeAdapter,
+  isSoftwareAdapter,
+  type WebGpuAdapterSummary,
+  type WebGpuStatus,
+} from './backend/webgpu-adapter';
 export * from './random';
 export * from './types';
 export { ArgumentError } from './validate';
@@ -16,7 +25,6 @@ export * from './train';
 export * from './viz';
 export * from './data';
 export * from './samplers';
-export * from './notebook';
 export * from './distances';
 export * from './reducers';
 export * from './losses';

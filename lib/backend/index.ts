@@ -3,7 +3,6 @@
  * wrong, or runs slowly) for training, a faster cpu segment sum, and the bridge that borrows a kernel from another backend.
  *
  * @example
- * import { registerMissingWasmKernels } from 'metriclab';
  * registerMissingWasmKernels(); // ['BatchMatMul', 'Conv2DBackpropFilter', ..., 'MaxPoolGrad', ..., 'UnsortedSegmentSum']
  */
 export { registerCpuKernels, REPLACED_CPU_KERNELS } from './cpu-kernels';

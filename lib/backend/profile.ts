@@ -8,11 +8,10 @@
  * const info = await ready();
  * let profile: 'quick' | 'full' = profileFor(info); // 'full' on tensorflow-gpu or a hardware WebGPU adapter
  */
-import { backendInfo, type BackendInfo, type BackendName } from './select';
+import { isGpuInfo, type BackendLike } from './gpu';
+import { backendInfo } from './select';
 
 export type CourseProfile = 'quick' | 'full';
-
-type BackendLike = BackendName | Pick<BackendInfo, 'backend' | 'webgpu'> | null | undefined;
 
 /**
  * True for tensorflow-gpu (CUDA) and for webgpu on a hardware adapter; false for webgpu on a
@@ -24,11 +23,9 @@ type BackendLike = BackendName | Pick<BackendInfo, 'backend' | 'webgpu'> | null 
  * isGpuBackend({ backend: 'webgpu', webgpu: { adapter: { software: true, ... }, ... } }); // false
  */
 export function isGpuBackend(backend: BackendLike = backendInfo()): boolean {
-  if (!backend) return false;
-  const info = typeof backend === 'string' ? { backend, webgpu: backendInfo()?.webgpu ?? null } : backend;
-  if (info.backend === 'tensorflow-gpu') return true;
-  if (info.backend === 'webgpu') return info.webgpu?.adapter?.software === false;
-  return false;
+  // A bare name is judged by the adapter this process selected.
+  if (typeof backend === 'string') return isGpuInfo({ backend, webgpu: backendInfo()?.webgpu ?? null });
+  return isGpuInfo(backend);
 }
 
 /**

@@ -15,8 +15,10 @@
  * console.log(info.backend, info.reason); // 'wasm', 'auto: no native TensorFlow package installed; ...'
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+// Registered at import (priority above cpu), so a tf call made before `ready()` settles fails with
+// "Backend 'wasm' has not yet been initialized" instead of silently running on the slow cpu backend.
+import '@tensorflow/tfjs-backend-wasm';
 import { registerCpuKernels } from './cpu-kernels';
 import { registerMissingWasmKernels } from './wasm-kernels';
 import {
@@ -131,9 +133,22 @@ async function tryNative(which: 'tensorflow-gpu' | 'tensorflow'): Promise<void> 
 }
 
 async function tryWasm(): Promise<string[]> {
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm'))) {
-    throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
+  // The wasm module (Emscripten) adds process-wide uncaughtException/unhandledRejection handlers
+  // that rethrow, so any later error in the user's program exits with code 7 and a wasm stack,
+  // whatever handlers the user has. Take back exactly the handlers its start-up added.
+  const uncaught = process.listeners('uncaughtException');
+  const unhandled = process.listeners('unhandledRejection');
+  try {
+    if (!(await tf.setBackend('wasm'))) {
+      throw new BackendUnavailableError('wasm', 'Error in metriclab backend: the wasm backend failed to initialise');
+    }
+  } finally {
+    for (const l of process.listeners('uncaughtException')) {
+      if (!uncaught.includes(l)) process.removeListener('uncaughtException', l);
+    }
+    for (const l of process.listeners('unhandledRejection')) {
+      if (!unhandled.includes(l)) process.removeListener('unhandledRejection', l);
+    }
   }
   return registerMissingWasmKernels();
 }
@@ -278,6 +293,8 @@ async function select(
 
 let selection: Promise<BackendInfo> | null = null;
 let selected: BackendInfo | null = null;
+/** What the automatic selection chose, kept when useBackend switches. */
+let automatic: BackendInfo | null = null;
 
 /**
  * Selects the backend named by METRICLAB_BACKEND (once per process) and resolves with what was
@@ -315,6 +332,7 @@ export function ready(): Promise<BackendInfo> {
         // Only when selection looked, so a backend chosen without it never loads Dawn to report it.
         webgpu: webGpuProbed() ? await probeWebGpu() : null,
       };
+      automatic = selected;
       return selected;
     })();
     // Keep an unobserved failure from crashing the process at import; callers see it on ready().
@@ -333,14 +351,26 @@ export function backendInfo(): BackendInfo | null {
  * Registers the library's extra kernels when needed (once per process).
  */
 export async function useBackend(name: 'wasm' | 'cpu' | 'webgpu'): Promise<void> {
-  if (name === 'wasm') await tryWasm();
-  else if (name === 'webgpu') await tryWebGpu();
-  else await useCpu();
+  // Let the automatic selection finish first, so it cannot switch back after this call; a
+  // selection that failed (e.g. a forced native package missing) does not stop an explicit switch.
+  await ready().catch(() => null);
+  const added =
+    name === 'wasm' ? await tryWasm() : name === 'webgpu' ? (await tryWebGpu()).addedKernels : await useCpu();
   await tf.ready();
+  if (automatic) {
+    selected =
+      name === automatic.backend
+        ? automatic
+        : {
+            ...automatic,
+            backend: name,
+            tfBackend: tf.getBackend(),
+            reason: `${automatic.reason}; then switched to ${name} by useBackend()`,
+            addedKernels: added,
+          };
+    selection = Promise.resolve(selected);
+  }
 }
-
-/** Where the package root is (for data/ and notebooks/). */
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 // Selection starts at import, so the backend is chosen once for the process.
 void ready();

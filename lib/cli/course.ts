@@ -7,7 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Command } from './main';
-import { PACKAGE_ROOT, profileFor, ready, type BackendInfo } from '../backend';
+import { isGpuInfo, type BackendLike } from '../backend/gpu';
+import type { BackendInfo } from '../backend/select';
+import { PACKAGE_ROOT } from '../package-root';
 import { writeRunSite } from '../notebook/html';
 import { formatFailure, progressLine } from '../notebook/report';
 import { runNotebooks } from '../notebook/run-many';
@@ -38,9 +40,9 @@ export function courseNotebooks(dir: string): string[] {
  * @example
  * chooseProfile(undefined, 'wasm'); // 'quick'
  */
-export function chooseProfile(requested: Profile | undefined, backend: BackendInfo['backend'] | null): Profile {
+export function chooseProfile(requested: Profile | undefined, backend: BackendLike): Profile {
   if (requested) return requested;
-  return profileFor(backend); // tensorflow-gpu, or webgpu on a hardware adapter
+  return isGpuInfo(backend) ? 'full' : 'quick'; // tensorflow-gpu, or webgpu on a hardware adapter
 }
 
 export interface CourseOptions {
@@ -58,10 +60,12 @@ export async function runCourse(
 ): Promise<{ code: number; results: RunResult[]; index: string }> {
   const log = options.log ?? ((l: string) => console.log(l));
   const outDir = path.resolve(options.outDir ?? 'out');
-  let backend: BackendInfo['backend'] | null = null;
+  let backend: BackendInfo | null = null;
   if (!options.profile) {
     try {
-      backend = (await ready()).backend;
+      // Loaded here, not at the top: the runner entry point (metriclab/runner) must not start tfjs.
+      const { ready } = await import('../backend/select.js');
+      backend = await ready();
     } catch {
       // A backend that fails here fails in the notebooks too, with a better message there.
     }
@@ -70,7 +74,7 @@ export async function runCourse(
   const notebooks = courseNotebooks(options.notebooksDir ?? path.join(PACKAGE_ROOT, 'notebooks'));
   log(
     `metriclab course: ${notebooks.length} notebook(s), profile '${profile}'` +
-      (backend ? ` (backend ${backend})` : '') +
+      (backend ? ` (backend ${backend.backend})` : '') +
       (notebooks.length === 0 ? ' (none found: writing an empty index)' : ''),
   );
   const results = await runNotebooks(notebooks, {

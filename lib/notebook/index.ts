@@ -5,7 +5,7 @@
  * junit.ts, html.ts).
  *
  * @example
- * import { runNotebook, formatFailure } from 'metriclab';
+ * import { runNotebook, formatFailure } from 'metriclab/runner';
  * const r = await runNotebook('notebooks/01-intro.ipynb', { outputPath: 'out/01-intro.ipynb', timeout: 600 });
  * if (r.error) console.error(formatFailure(r));
  */

@@ -68,7 +68,7 @@ function snapshot(vars: tf.Variable[]): tf.Tensor[] {
  * const history = await train({
  *   model: mlpEmbedder({ inputShape: [28, 28, 1], embeddingDim: 64, seed: 1 }),
  *   loss: losses.tripletMargin({ margin: 0.2 }),
- *   miner: miners.semihard(),
+ *   miner: miners.semiHard(),
  *   sampler: new PKSampler({ labels: ds.labels, classesPerBatch: 8, samplesPerClass: 4, seed: 1 }),
  *   data: { x: ds.images, labels: ds.labels },
  *   epochs: 5,

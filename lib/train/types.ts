@@ -123,7 +123,7 @@ export interface TrainData {
    * Seed any randomness from `info.step` so the same run gives the same numbers.
    *
    * @example
-   * import { augment } from '../dist'; // lib/data/corruptions/augment.ts
+   * import { augment } from 'metriclab'; // lib/data/corruptions/augment.ts
    * await train({
    *   ...options,
    *   data: {

@@ -3,7 +3,7 @@
  * display.
  *
  * @example
- * import { trainingCurves, show } from '../dist';
+ * import { trainingCurves, show } from 'metriclab';
  * await show(trainingCurves([{ name: 'triplet', points: history.steps }], { metrics: ['loss'] }));
  */
 // Shared types only; topLevel/CONFIG and the input checks stay internal to the builders.

@@ -10,8 +10,18 @@ import * as fs from 'fs';
 import type { TopLevelSpec } from './spec';
 import { checkNumber, fail } from '../validate';
 
-/** Fonts the rasterizer may use, most preferred first; the first one installed is the default. */
+/** DejaVu Sans from npm (dejavu-fonts-ttf, a dependency): plots keep their labels without system fonts. */
+function bundledFonts(): string[] {
+  try {
+    return ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`));
+  } catch {
+    return [];
+  }
+}
+
+/** Fonts the rasterizer may use, most preferred first; the first one present is the default. */
 const FONT_CANDIDATES = [
+  ...bundledFonts(),
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
   '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
@@ -41,7 +51,7 @@ export async function compileSpec(spec: TopLevelSpec): Promise<object> {
     info: () => logger,
     debug: () => logger,
   };
-  const out = vl.compile(spec, { logger: logger as never }).spec;
+  const out = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0], { logger: logger as never }).spec;
   if (warnings.length > 0) throw new Error(`Error in compileSpec: vega-lite warned: ${warnings.join('; ')}`);
   return out;
 }
@@ -73,7 +83,11 @@ export interface PngOptions {
 }
 
 function fontFiles(): string[] {
-  return FONT_CANDIDATES.filter((f) => fs.existsSync(f));
+  const present = FONT_CANDIDATES.filter((f) => fs.existsSync(f));
+  // One DejaVu is enough: the npm copy, when present, stands in for the system's.
+  return present[0]?.includes('dejavu-fonts-ttf')
+    ? present.filter((f) => !f.startsWith('/usr/share/fonts/truetype/dejavu/'))
+    : present;
 }
 
 /**

@@ -3,10 +3,19 @@
  * colours) and the checks on plain-number inputs. Builders take plain arrays and records, so a
  * notebook can plot a history JSON or a results table without touching tensors.
  */
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import { fail } from '../validate';
 
-export type { TopLevelSpec };
+/**
+ * A vega-lite specification, as the builders return it and compileSpec/toSvg/toPng/show take it.
+ * Declared here rather than imported from vega-lite: vega-lite is ESM-only, and the import
+ * attribute needed to name its types from CommonJS typings does not parse in TypeScript 5.0 (the
+ * TypeScript that tslab bundles). A spec typed with vega-lite's own TopLevelSpec is passed as
+ * `spec as TopLevelSpec`.
+ */
+export interface TopLevelSpec {
+  $schema?: string;
+  [key: string]: unknown;
+}
 
 /** Options every builder accepts. */
 export interface PlotOptions {

@@ -5,10 +5,14 @@
 import { fail } from '../validate';
 import { checkNonEmpty, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
 
-/** One training run: a name and its history rows (e.g. `{ step: 10, loss: 0.4, recallAt1: 0.7 }`). */
+/**
+ * One training run: a name and its history rows (e.g. `{ step: 10, loss: 0.4, recallAt1: 0.7 }`).
+ * Any record type works, `history.steps` and `epochPoints(history)` included: numeric fields are
+ * plotted, other fields are ignored.
+ */
 export interface CurveRun {
   name: string;
-  points: ReadonlyArray<Readonly<Record<string, number | null | undefined>>>;
+  points: readonly object[];
 }
 
 export interface TrainingCurvesOptions extends PlotOptions {
@@ -45,7 +49,9 @@ export function trainingCurves(runs: readonly CurveRun[], options: TrainingCurve
   runs.forEach((run, r) => {
     if (!run || typeof run.name !== 'string') fail(fn, `runs[${r}].name`, 'be a string', run?.name);
     if (!Array.isArray(run.points)) fail(fn, `runs[${r}].points`, 'be an array of records', typeof run.points);
-    run.points.forEach((p, i) => {
+    run.points.forEach((point, i) => {
+      if (!point || typeof point !== 'object') fail(fn, `runs[${r}].points[${i}]`, 'be a record', point);
+      const p = point as Readonly<Record<string, unknown>>;
       const xv = p[x];
       if (typeof xv !== 'number' || !Number.isFinite(xv)) {
         fail(fn, `runs[${r}].points[${i}].${x}`, 'be a finite number (the x field)', xv);

@@ -64,10 +64,18 @@ describe('wasm backend: missing kernels', function () {
       for (const name of first) assert.ok(tf.getKernel(name, 'wasm'), `${name} not registered for wasm`);
     });
 
-    it('useBackend("wasm") again registers nothing new', async () => {
-      const count = tf.getKernelsForBackend('wasm').length;
+    it('useBackend("wasm") again registers nothing new and wraps nothing twice', async () => {
+      // The registry is keyed by name, so a count cannot see a kernel wrapped a second time;
+      // the kernel functions themselves must be the very same objects.
+      const kernelFuncs = (): Map<string, tf.KernelFunc> =>
+        new Map(tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k.kernelFunc]));
+      const before = kernelFuncs();
       await useBackend('wasm');
-      assert.equal(tf.getKernelsForBackend('wasm').length, count);
+      registerMissingWasmKernels();
+      const after = kernelFuncs();
+      assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+      const changed = [...before].filter(([name, fn]) => after.get(name) !== fn).map(([name]) => name);
+      assert.deepEqual(changed, [], 'kernels re-registered (wrapped again?)');
     });
 
     it('bridgeKernel names an unknown kernel', () => {

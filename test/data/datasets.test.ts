@@ -7,6 +7,7 @@ import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist, loadMnist } from '../../li
 import { writeIdx } from '../../lib/data/idx';
 import { SHIPPED_DATA_DIR } from '../../lib/data/locate';
 import { ArgumentError } from '../../lib/validate';
+import { referenceOrSkip } from '../helpers/references';
 import { useTmpDir } from './tmp-dir';
 
 const PIXELS = 784;
@@ -113,7 +114,12 @@ describe('dataset loaders', function () {
   });
 
   it("uses Debian's full Fashion-MNIST test set when installed", async function () {
-    if (!fs.existsSync('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz')) this.skip();
+    referenceOrSkip(
+      this,
+      'Debian dataset-fashion-mnist',
+      fs.existsSync('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz'),
+      'apt-get install dataset-fashion-mnist',
+    );
     const test = await loadFashionMnist({ split: 'test' });
     test.images.dispose();
     assert.equal(test.source, '/usr/share/datasets/fashion-mnist');

@@ -7,6 +7,7 @@ import { runClusteringCase } from '../../lib/parity/clustering';
 import type { ParityFile } from '../../lib/parity/types';
 import { Random } from '../../lib/random';
 import { expectClose } from '../helpers/backends';
+import { pythonHas, referenceOrSkip } from '../helpers/references';
 
 describe('clustering metrics', () => {
   it('NMI/AMI edge cases', () => {
@@ -43,11 +44,7 @@ describe('clustering metrics', () => {
   });
   it('agrees with Debian scikit-learn on random labelings', function () {
     const py = '/usr/bin/python3';
-    const probe = spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' });
-    if (probe.status !== 0) {
-      console.log('      skipped: python3-sklearn not importable by /usr/bin/python3');
-      this.skip();
-    }
+    referenceOrSkip(this, 'Debian python3-sklearn', pythonHas('sklearn'), 'apt-get install python3-sklearn');
     const rng = new Random(7);
     const a = Array.from({ length: 500 }, () => rng.int(7));
     const b = Array.from({ length: 500 }, (_, i) => (rng.bernoulli(0.5) ? a[i] : rng.int(9)));

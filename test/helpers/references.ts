@@ -1,22 +1,39 @@
 /**
- * Checks that need a Debian reference (python3-nbformat, jupyter-nbconvert, ipykernel, ...) skip
- * with a printed reason where it is absent, unless METRICLAB_REQUIRE_REFERENCES=1 (set by
- * .ci/run) makes them mandatory: then a missing reference fails the test.
+ * Checks that need a Debian reference (chromium, python3 with nbformat/nbconvert/ipykernel/sklearn,
+ * the full Fashion-MNIST) skip with a printed reason on a machine with only Node and npm, and
+ * fail instead when METRICLAB_REQUIRE_REFERENCES=1 (set by .ci/run, which installs them all), so
+ * CI never silently skips one.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+
+/** True when every reference check must run (CI). */
 export const REFERENCES_REQUIRED = process.env.METRICLAB_REQUIRE_REFERENCES === '1';
 
 /**
- * Skips the running test (printing `reason`) when `available` is false, or fails it when
- * references are required.
+ * Returns when the reference is available; otherwise skips the running test with the reason
+ * printed, or fails it when METRICLAB_REQUIRE_REFERENCES=1.
  *
  * @example
- * it('matches nbconvert', function () {
- *   requireReference(this, 'jupyter-nbconvert', fs.existsSync(NBCONVERT), 'Debian jupyter-nbconvert is not installed');
+ * it('matches Debian nbconvert', function () {
+ *   referenceOrSkip(this, 'Debian jupyter-nbconvert', fs.existsSync('/usr/bin/jupyter-nbconvert'), 'apt-get install jupyter-nbconvert');
  * });
  */
-export function requireReference(test: Mocha.Context, name: string, available: boolean, reason: string): void {
+export function referenceOrSkip(ctx: Mocha.Context, name: string, available: boolean, installHint: string): void {
   if (available) return;
-  if (REFERENCES_REQUIRED) throw new Error(`${name} is required (METRICLAB_REQUIRE_REFERENCES=1), but ${reason}`);
-  console.log(`    skipped: ${reason}`);
-  test.skip();
+  if (REFERENCES_REQUIRED) {
+    throw new Error(`${name} is required (METRICLAB_REQUIRE_REFERENCES=1) but missing; install it: ${installHint}`);
+  }
+  console.log(`      skipped: ${name} is not installed (${installHint}; .ci/run installs it)`);
+  ctx.skip();
+}
+
+/** Debian's python3, which carries the Debian reference modules (a pyenv python3 on PATH does not). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** Whether Debian's python3 exists and imports every module named. */
+export function pythonHas(...modules: string[]): boolean {
+  if (!fs.existsSync(DEBIAN_PYTHON)) return false;
+  const probe = spawnSync(DEBIAN_PYTHON, ['-c', modules.map((m) => `import ${m}`).join('\n')], { stdio: 'ignore' });
+  return probe.status === 0;
 }

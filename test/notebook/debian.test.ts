@@ -12,7 +12,7 @@ import { promisify } from 'util';
 import { installKernelSpec } from '../../lib/notebook/kernel-install';
 import { readNotebook, writeNotebook, cellTags } from '../../lib/notebook/nbformat';
 import { runNotebook } from '../../lib/notebook/run-notebook';
-import { requireReference } from '../helpers/references';
+import { referenceOrSkip } from '../helpers/references';
 import { FIXTURES, debianPython, livingChildren, nbformatValidate, normalizedNotebook } from './helpers';
 
 const run = promisify(execFile);
@@ -49,8 +49,12 @@ describe('notebook runner vs Debian Jupyter', function () {
   });
 
   it('jupyter nbconvert --execute gives the same outputs as our runner on a tslab notebook', async function () {
-    const nbconvert = fs.existsSync('/usr/bin/jupyter-nbconvert');
-    requireReference(this, 'jupyter-nbconvert', nbconvert, 'Debian jupyter-nbconvert is not installed');
+    referenceOrSkip(
+      this,
+      'Debian jupyter-nbconvert',
+      fs.existsSync('/usr/bin/jupyter-nbconvert') && debianPython('nbconvert') !== null,
+      'apt-get install jupyter-nbconvert',
+    );
     // The outputs fixture without its error cell: after an error tslab aborts requests for
     // 200 ms, which nbclient does not retry (our runner does), so the runs would differ there.
     const nb = readNotebook(path.join(FIXTURES, 'outputs.ipynb'));
@@ -79,13 +83,11 @@ describe('notebook runner vs Debian Jupyter', function () {
   });
 
   it("runs a Python notebook on Debian's ipykernel: clear_output, display updates, errors, results", async function () {
-    const py = debianPython('ipykernel');
-    const ipykernel = !!py && fs.existsSync('/usr/share/jupyter/kernels/python3/kernel.json');
-    requireReference(
+    referenceOrSkip(
       this,
-      'python3-ipykernel',
-      ipykernel,
-      "Debian python3-ipykernel (kernelspec 'python3') is not installed",
+      "Debian python3-ipykernel (kernelspec 'python3')",
+      debianPython('ipykernel') !== null && fs.existsSync('/usr/share/jupyter/kernels/python3/kernel.json'),
+      'apt-get install python3-ipykernel',
     );
     const out = path.join(tmp, 'python.ipynb');
     const r = await runNotebook(path.join(FIXTURES, 'python.ipynb'), { outputPath: out, parameters: { x: 2 } });
@@ -115,7 +117,8 @@ describe('notebook runner vs Debian Jupyter', function () {
       },
     ]);
     const nbformatPy = debianPython('nbformat');
-    if (nbformatPy) assert.equal(nbformatValidate(nbformatPy, [out]), '');
+    referenceOrSkip(this, 'Debian python3-nbformat', nbformatPy !== null, 'apt-get install python3-nbformat');
+    assert.equal(nbformatValidate(nbformatPy!, [out]), '');
     assert.deepEqual(livingChildren(), []);
   });
 });

@@ -11,15 +11,13 @@ import { pathToFileURL } from 'url';
 import { runCli } from '../../lib/cli/run';
 import { FIXTURES, ROOT, captureIo } from './helpers';
 import { chromiumInstalled, launchChromium } from '../helpers/chromium';
+import { referenceOrSkip } from '../helpers/references';
 
 describe('notebook runner: HTML site in headless Chromium', function () {
   this.timeout(120_000);
 
   it('index and notebook pages load and their PNG and SVG images render', async function () {
-    if (!chromiumInstalled()) {
-      console.log('    skipped: Debian chromium is not installed');
-      this.skip();
-    }
+    referenceOrSkip(this, 'Debian chromium', chromiumInstalled(), 'apt-get install chromium');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'metriclab-site-'));
     const site = path.join(tmp, 'site');
     const io = captureIo();

@@ -58,6 +58,27 @@ describe('viz rendering', function () {
     assert.ok(i > 10 && m > 4 * i, `ink: i=${i}, WWWW=${m}`);
   });
 
+  it('svgToPng draws text with the DejaVu Sans shipped on npm, so labels need no system fonts', async function () {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="28" font-family="DejaVu Sans, sans-serif" font-size="24">Recall@1</text></svg>';
+    // The same text rendered with ONLY the npm font file and no system font scan: identical pixels.
+    const onlyNpmFont = new Resvg(svg, {
+      fitTo: { mode: 'zoom', value: 1 },
+      background: 'white',
+      font: {
+        fontFiles: [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')],
+        loadSystemFonts: false,
+        defaultFontFamily: 'DejaVu Sans',
+        sansSerifFamily: 'DejaVu Sans',
+      },
+    });
+    const expected = decodePng(new Uint8Array(onlyNpmFont.render().asPng()));
+    const actual = decodePng(await svgToPng(svg, { scale: 1 }));
+    assert.ok(pixelStats(expected).nonWhite > 100, 'the npm font draws the text');
+    assert.deepEqual(Array.from(actual.pixels), Array.from(expected.pixels));
+  });
+
   it('image grid PNG shows the thumbnails and red frames around wrong neighbours', async function () {
     const img = new Float32Array(784).fill(0); // black thumbnails
     const spec = neighborGrid([

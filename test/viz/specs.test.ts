@@ -19,6 +19,7 @@ import {
   toSvg,
   trainingCurves,
 } from '../../lib/viz';
+import type { History, StepRecord } from '../../lib/train/types';
 import { countMarks, texts } from './helpers';
 
 const image = (v: number): Float32Array => new Float32Array(784).fill(v);
@@ -37,6 +38,26 @@ describe('viz spec builders', function () {
     for (const title of ['Curves', 'loss', 'recallAt1', 'step', 'a', 'b']) assert.ok(t.includes(title), title);
     const only = await toSvg(trainingCurves(runs, { metrics: ['loss'], x: 'step' }));
     assert.equal(countMarks(only, 'line mark'), 2);
+  });
+
+  it('trainingCurves takes history.steps as documented (StepRecord typed, extra fields ignored)', async function () {
+    const steps: StepRecord[] = [0, 1, 2].map((step) => ({
+      step,
+      epoch: 0,
+      loss: 1 / (step + 1),
+      terms: 10,
+      activeTerms: 5,
+      fractionActive: 0.5,
+      meanPositiveDistance: 0.2,
+      meanNegativeDistance: 0.8,
+    }));
+    const history: Pick<History, 'steps'> = { steps };
+    const svg = await toSvg(trainingCurves([{ name: 'triplet', points: history.steps }], { metrics: ['loss'] }));
+    assert.equal(countMarks(svg, 'point'), 3);
+    assert.throws(
+      () => trainingCurves([{ name: 'r', points: [null as unknown as object] }]),
+      /Error in trainingCurves: runs\[0\]\.points\[0\] must be a record/,
+    );
   });
 
   it('trainingCurves: names a missing x field and an unknown metric', function () {
