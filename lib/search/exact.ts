@@ -128,7 +128,7 @@ function readView(t: tf.Tensor): Float32Array {
  * constant per row, added back for the k kept): an extra column folds it into the product,
  * [q, 1] · [-2rᵀ; ||r||²], so no second pass adds the norms. The block is read in place.
  */
-function float32Scorer(q: Matrix, r: Matrix, distance: KnnDistance): BlockScorer {
+function float32Scorer(q: Matrix, r: Matrix, distance: KnnDistance, chunkRows: number): BlockScorer {
   const euclidean = distance === 'euclidean';
   const D = q.dims;
   const width = euclidean ? D + 1 : D;
@@ -143,7 +143,7 @@ function float32Scorer(q: Matrix, r: Matrix, distance: KnnDistance): BlockScorer
     if (euclidean) refT[D * r.rows + j] = norm2;
   }
   const ref = tf.tensor2d(refT, [width, r.rows]);
-  const qs = new Float32Array(width * Math.max(1, q.rows));
+  const qs = new Float32Array(width * Math.max(1, Math.min(q.rows, chunkRows)));
   let block: tf.Tensor | null = null;
   return {
     score(start, rows) {
@@ -190,8 +190,25 @@ function float64Scorer(q: Matrix, r: Matrix, distance: KnnDistance, chunkRows: n
 }
 
 /**
+ * Hands out the first query row of the next chunk to work on (chunkRows rows each); a value at or
+ * past the number of queries means none is left. Threads that share one (an atomic counter in
+ * shared memory) split the queries between them.
+ */
+export type ChunkClaim = (chunkRows: number) => number;
+
+function sequentialChunks(): ChunkClaim {
+  let next = 0;
+  return (chunkRows) => {
+    const start = next;
+    next += chunkRows;
+    return start;
+  };
+}
+
+/**
  * Runs exact k-NN chunk by chunk, handing each chunk to `visit` (the chunk's arrays are reused,
  * so copy what must outlive the call). This is how 70,000 queries are evaluated in bounded memory.
+ * `claim` (default: every chunk, in order) lets several threads share the chunks.
  *
  * @example
  * forEachKnnChunk(toMatrix('f', x), null, { k: 5 }, (c) => console.log(c.start, c.indices[0]));
@@ -202,6 +219,7 @@ export function forEachKnnChunk(
   options: KnnOptions,
   visit: (chunk: KnnChunk) => void,
   fn = 'knn',
+  claim?: ChunkClaim,
 ): number {
   const ref = reference ?? queries;
   const o = resolve(fn, queries, ref, options, reference === null);
@@ -216,7 +234,9 @@ export function forEachKnnChunk(
     qNorm2 = rowNorms(queries).map((v) => v * v);
   }
   const scorer =
-    o.precision === 'float32' ? float32Scorer(q, r, o.distance) : float64Scorer(q, r, o.distance, o.chunkRows);
+    o.precision === 'float32'
+      ? float32Scorer(q, r, o.distance, o.chunkRows)
+      : float64Scorer(q, r, o.distance, o.chunkRows);
   const N = r.rows;
   const top = new TopK(o.k);
   const scores = new Float64Array(o.chunkRows * o.k);
@@ -224,7 +244,8 @@ export function forEachKnnChunk(
   const distances = new Float32Array(o.chunkRows * o.k);
   let chunks = 0;
   try {
-    for (let start = 0; start < q.rows; start += o.chunkRows) {
+    const next = claim ?? sequentialChunks();
+    for (let start = next(o.chunkRows); start < q.rows; start = next(o.chunkRows)) {
       const rows = Math.min(o.chunkRows, q.rows - start);
       const block = scorer.score(start, rows);
       for (let i = 0; i < rows; i++) {
