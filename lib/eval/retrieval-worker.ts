@@ -4,11 +4,14 @@
  */
 import { workerData } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../backend';
+import { ready, useBackend } from '../backend';
 import { runWorker, type WorkerInput } from './retrieval-threads';
 
 void runWorker(workerData as WorkerInput, async (name) => {
-  await useBackend(name === 'cpu' ? 'cpu' : 'wasm');
+  // Importing the backend module starts the automatic selection: let it finish before switching,
+  // or it could switch (and reinitialise) the backend under the first matmul.
+  await ready();
+  if (tf.getBackend() !== name) await useBackend(name === 'cpu' ? 'cpu' : 'wasm');
   // The cpu backend's "install tfjs-node" banner was already shown (or not) by the caller.
   const cpu = tf.engine().findBackend('cpu');
   if (cpu && 'firstUse' in cpu) Reflect.set(cpu, 'firstUse', false);
