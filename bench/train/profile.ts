@@ -70,7 +70,7 @@ export async function profileStep(
     const c = process.cpuUsage(c0);
     return Promise.resolve({ kernelMs: (c.user + c.system) / 1000 });
   };
-  let info: tf.ProfileInfo;
+  let info: Awaited<ReturnType<typeof tf.profile>>;
   try {
     info = await tf.profile(() => {
       s.step();
