@@ -13,27 +13,17 @@
  * tf.registerKernel({ ...shipped, kernelFunc: col2imInputGrad(shipped.kernelFunc) });
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Shape4D, tapTable, wasmFloat32Inputs, windowAttrs } from './io';
+import { convGradInfo, isNhwc, type Shape4D, tapTable, wasmFloat32Inputs } from './io';
 
 export function col2imInputGrad(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const io = wasmFloat32Inputs(args, ['dy', 'filter']);
     const attrs = args.attrs ?? {};
-    const nhwc = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC' | 'NCHW') === 'channelsLast';
     const matMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
-    if (!io || !nhwc || !matMul) return fallback(args);
-    const { strides, pad, dimRoundingMode } = windowAttrs(attrs);
+    if (!io || !isNhwc(attrs) || !matMul) return fallback(args);
     const [dy, filter] = io.infos;
     const inputShape = attrs.inputShape as Shape4D;
-    // Conv2DBackpropInput has no dilations (tfjs refuses gradients of dilated convolutions).
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as Shape4D,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
+    const info = convGradInfo(attrs, inputShape, filter.shape);
     const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
     const m = info.batchSize * info.outHeight * info.outWidth;
     const cols = matMul({

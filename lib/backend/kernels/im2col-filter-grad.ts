@@ -12,27 +12,17 @@
  *   kernelFunc: im2colFilterGrad(bridgeKernel('Conv2DBackpropFilter')) });
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Shape4D, tapTable, wasmFloat32Inputs, windowAttrs } from './io';
+import { convGradInfo, isNhwc, tapTable, wasmFloat32Inputs } from './io';
 
 export function im2colFilterGrad(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const io = wasmFloat32Inputs(args, ['x', 'dy']);
     const attrs = args.attrs ?? {};
-    const nhwc = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC' | 'NCHW') === 'channelsLast';
     const matMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
     const transpose = tf.getKernel('Transpose', 'wasm')?.kernelFunc;
-    if (!io || !nhwc || !matMul || !transpose) return fallback(args);
-    const { strides, pad, dimRoundingMode } = windowAttrs(attrs);
+    if (!io || !isNhwc(attrs) || !matMul || !transpose) return fallback(args);
     const [x, dy] = io.infos;
-    // Conv2DBackpropFilter has no dilations (tfjs refuses gradients of dilated convolutions).
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as Shape4D,
-      attrs.filterShape as Shape4D,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
+    const info = convGradInfo(attrs, x.shape, attrs.filterShape as number[]);
     const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
     const m = info.batchSize * info.outHeight * info.outWidth;
     const kk = fh * fw * ci;

@@ -68,6 +68,24 @@ export function windowAttrs(attrs: tf.NamedAttrMap): {
   };
 }
 
+/** Whether a conv kernel's dataFormat attribute is NHWC (the layout the direct kernels cover). */
+export function isNhwc(attrs: tf.NamedAttrMap): boolean {
+  return tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC' | 'NCHW') === 'channelsLast';
+}
+
+/**
+ * The geometry of a conv gradient kernel from its attributes. No dilations: tfjs refuses
+ * gradients of dilated convolutions, and its gradient kernels have no dilations attribute.
+ */
+export function convGradInfo(
+  attrs: tf.NamedAttrMap,
+  xShape: number[],
+  filterShape: number[],
+): tf.backend_util.Conv2DInfo {
+  const { strides, pad, dimRoundingMode } = windowAttrs(attrs);
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4D, filterShape as Shape4D, strides, 1, pad, dimRoundingMode);
+}
+
 /** A new float32 tensor on `backend` holding `values`. */
 export function float32Output(backend: tf.KernelBackend, values: Float32Array, shape: number[]): tf.TensorInfo {
   return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
