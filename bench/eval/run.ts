@@ -1,6 +1,7 @@
 /**
  * Retrieval-evaluation and ANN benchmark, ours vs faiss/numpy in the same run.
- * Usage: node --import tsx bench/eval/run.ts [sizes...]   (default 10000 70000)
+ * Usage: node --import tsx bench/eval/run.ts [--metrics-only] [sizes...]   (default 10000 70000)
+ * --metrics-only skips the ANN columns (and passes the same flag to reference.py).
  * Data: seeded gaussian clusters, 64 dims, 100 classes, written to a .bin both sides read.
  */
 import * as fs from 'fs';
@@ -14,6 +15,7 @@ import { ExactIndex } from '../../lib/search/exact-index';
 import { HnswIndex } from '../../lib/search/hnsw';
 import { IvfIndex } from '../../lib/search/ivf';
 import { evaluateIndex } from '../../lib/search/evaluate';
+import { workerCount } from '../../lib/eval/retrieval-threads';
 
 function data(n: number, dims: number, classes: number, seed: number) {
   const rng = new Random(seed);
@@ -29,7 +31,11 @@ function data(n: number, dims: number, classes: number, seed: number) {
 
 async function main(): Promise<void> {
   const info = await ready();
-  const sizes = process.argv.slice(2).map(Number);
+  const metricsOnly = process.argv.includes('--metrics-only');
+  const sizes = process.argv
+    .slice(2)
+    .filter((a) => a !== '--metrics-only')
+    .map(Number);
   const rows: string[] = [];
   for (const n of sizes.length ? sizes : [10000, 70000]) {
     const dims = 64;
@@ -47,6 +53,20 @@ async function main(): Promise<void> {
       precisionAtK: [1],
     });
     const ours = (performance.now() - t0) / 1000;
+    const threads = 1 + workerCount(undefined, n * n);
+    if (metricsOnly) {
+      const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'reference.py'), file, '0', '--metrics-only'], {
+        encoding: 'utf8',
+      });
+      const ref =
+        py.status === 0 ? (JSON.parse(py.stdout.trim().split('\n').pop() as string) as Record<string, number>) : null;
+      rows.push(
+        `| ${n} | ${ours.toFixed(2)} s (${threads} thread${threads > 1 ? 's' : ''}) | ${ref ? `${ref.metrics_s.toFixed(2)} s (${ref.faiss_threads} thread${ref.faiss_threads > 1 ? 's' : ''})` : 'n/a: ' + py.stderr.slice(0, 200)} | ` +
+          `${ref ? (ours / ref.metrics_s).toFixed(2) + 'x' : ''} | P@1 ${m.precisionAt1.toFixed(4)}/${ref?.p1.toFixed(4)} MAP@R ${m.mapAtR.toFixed(4)}/${ref?.mapr.toFixed(4)} |`,
+      );
+      console.log(rows[rows.length - 1]);
+      continue;
+    }
     const nq = 1000;
     const exact = new ExactIndex(dims);
     exact.add({ data: x, rows: n, dims });

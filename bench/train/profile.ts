@@ -1,8 +1,10 @@
 /**
- * Where a training step's time goes: tf.profile over one step (after warm-up), kernel times
- * summed by kernel name, largest first, plus the wall time of the step outside the kernels
- * (JavaScript: mining, validation, tape bookkeeping).
- * Usage: node --import tsx bench/train/profile.ts [mlp|cnn] [wasm|cpu] [--top N]
+ * Where a training step's time goes: tf.profile over one step (after warm-up), kernel CPU times
+ * summed by kernel name, largest first, next to the step's wall and CPU time (the difference
+ * between the step's CPU time and the kernels' is JavaScript: mining, validation, tape
+ * bookkeeping).
+ * Usage: node --import tsx bench/train/profile.ts [mlp|cnn] [wasm|cpu] [--top N] [--calls N]
+ * (--calls N also lists the N slowest single calls with their input and output shapes)
  *
  * @example
  * const p = await profileStep('mlp', 'wasm');
@@ -19,6 +21,14 @@ export interface KernelCost {
   ms: number;
 }
 
+/** One kernel call of the profiled step: its time and the shapes it saw. */
+export interface KernelCall {
+  name: string;
+  ms: number;
+  inputs: string;
+  output: string;
+}
+
 /**
  * Profiles one step of `kind` on `backend`; kernels sorted by total time.
  *
@@ -28,7 +38,14 @@ export interface KernelCost {
 export async function profileStep(
   kind: ModelKind,
   backend: 'wasm' | 'cpu',
-): Promise<{ stepMs: number; cpuMs: number; kernelMs: number; kernelCalls: number; kernels: KernelCost[] }> {
+): Promise<{
+  stepMs: number;
+  cpuMs: number;
+  kernelMs: number;
+  kernelCalls: number;
+  kernels: KernelCost[];
+  calls: KernelCall[];
+}> {
   await ready();
   await useBackend(backend);
   const rng = new Random(7);
@@ -43,15 +60,33 @@ export async function profileStep(
   s.step();
   const stepMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  const info = await tf.profile(() => {
-    s.step();
-  });
+  // Kernel times as CPU time too: tf.profile asks the backend to time each kernel, and the wasm
+  // backend's timer is wall time, which other processes on a loaded machine inflate call by call.
+  const timer = tf.engine().backend;
+  const wallTimer = timer.time.bind(timer);
+  timer.time = (f) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return Promise.resolve({ kernelMs: (c.user + c.system) / 1000 });
+  };
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(() => {
+      s.step();
+    });
+  } finally {
+    timer.time = wallTimer;
+  }
   s.dispose();
   const byName = new Map<string, KernelCost>();
+  const calls: KernelCall[] = [];
+  const shapes = (xs: (number[] | undefined)[]) => xs.map((x) => `[${x?.join(',') ?? ''}]`).join(' ');
   let kernelMs = 0;
   for (const k of info.kernels) {
     const ms = Number(await k.kernelTimeMs) || 0;
     kernelMs += ms;
+    calls.push({ name: k.name, ms, inputs: shapes(k.inputShapes), output: shapes(k.outputShapes) });
     const c = byName.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
     c.calls++;
     c.ms += ms;
@@ -63,6 +98,7 @@ export async function profileStep(
     kernelMs,
     kernelCalls: info.kernels.length,
     kernels: [...byName.values()].sort((a, b) => b.ms - a.ms),
+    calls: calls.sort((a, b) => b.ms - a.ms),
   };
 }
 
@@ -72,14 +108,19 @@ if (require.main === module) {
   const backend = (args.find((a) => a === 'wasm' || a === 'cpu') ?? 'wasm') as 'wasm' | 'cpu';
   const t = args.indexOf('--top');
   const top = t >= 0 ? Number(args[t + 1]) : 15;
+  const n = args.indexOf('--calls');
+  const slowest = n >= 0 ? Number(args[n + 1]) : 0;
   profileStep(kind, backend)
     .then((p) => {
       console.log(
         `${kind} on ${backend}: step ${p.stepMs.toFixed(1)} ms wall, ${p.cpuMs.toFixed(1)} ms CPU; profiled step: ` +
-          `${p.kernelCalls} kernel calls, ${p.kernelMs.toFixed(1)} ms in kernels`,
+          `${p.kernelCalls} kernel calls, ${p.kernelMs.toFixed(1)} ms CPU in kernels`,
       );
       for (const k of p.kernels.slice(0, top))
         console.log(`  ${k.name.padEnd(24)} ${String(k.calls).padStart(4)} calls ${k.ms.toFixed(2).padStart(9)} ms`);
+      if (slowest > 0) console.log('slowest calls:');
+      for (const c of p.calls.slice(0, slowest))
+        console.log(`  ${c.name.padEnd(24)} ${c.ms.toFixed(2).padStart(9)} ms  ${c.inputs} -> ${c.output}`);
     })
     .catch((e: unknown) => {
       console.error(e);

@@ -8,7 +8,8 @@
  * which fall back to the bridge for cases they do not cover. One kernel wasm does have,
  * MaxPoolGrad, gives wrong gradients in tfjs 4.22 and is replaced (REPLACED_WASM_KERNELS); one is
  * right but slow in a common case, BatchMatMul with a transposed operand, and is wrapped
- * (WRAPPED_WASM_KERNELS).
+ * (WRAPPED_WASM_KERNELS); so are Conv2DBackpropInput, a direct loop that a matmul + col2im beats,
+ * and Sum over leading axes (bias gradients), which transposes first.
  *
  * Called by select.ts whenever the wasm backend is selected.
  *
@@ -21,7 +22,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bridgeKernel } from './kernel-bridge';
+import { col2imInputGrad } from './kernels/col2im-input-grad';
 import { im2colFilterGrad } from './kernels/im2col-filter-grad';
+import { leadingAxesSum } from './kernels/leading-axes-sum';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
 import { transposingMatMul } from './kernels/transposing-mat-mul';
 import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum';
@@ -42,10 +45,12 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (fallback: tf.Kernel
 
 /**
  * Shipped wasm kernels wrapped around themselves: each wrapper gets tfjs's wasm kernel as the one
- * it calls (see each file for why).
+ * it calls, or falls back to, for the cases it does not cover (see each file for why).
  */
 export const WRAPPED_WASM_KERNELS: Readonly<Record<string, (shipped: tf.KernelFunc) => tf.KernelFunc>> = {
   BatchMatMul: transposingMatMul,
+  Conv2DBackpropInput: col2imInputGrad,
+  Sum: leadingAxesSum,
 };
 
 /**

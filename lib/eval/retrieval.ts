@@ -8,12 +8,15 @@
  * by R; MRR = 1/rank of the first correct neighbour within kMax (0 if none); Recall@K is the
  * metric-learning recall (1 if any of the K nearest shares the label). Queries whose label has
  * no reference item are skipped and counted. Neighbour lists are consumed chunk by chunk, so
- * 70,000 queries never hold 70,000 x kMax indices at once.
+ * 70,000 queries never hold 70,000 x kMax indices at once; large sets are split between worker
+ * threads (retrieval-threads.ts) and the calling thread, which still returns synchronously.
  */
 import type { LabelsLike } from '../types';
 import { checkNumber, checkOneOf, fail, labelsToArray } from '../validate';
-import { type KnnDistance, type KnnPrecision, forEachKnnChunk } from '../search/exact';
+import { KNN_DISTANCES, KNN_PRECISIONS, type KnnDistance, type KnnPrecision } from '../search/exact';
 import { type VectorsLike, toMatrix } from '../search/matrix';
+import { metricColumns, type ScoringJob, scoreQueries } from './retrieval-scoring';
+import { scoreInThreads, sharedColumns, workerCount } from './retrieval-threads';
 
 export const AVERAGINGS = ['queries', 'classes'] as const;
 /** 'queries': mean over queries; 'classes': mean over classes of the per-class mean. */
@@ -37,6 +40,12 @@ export interface RetrievalOptions {
   averaging?: Averaging;
   /** Memory budget of one k-NN chunk in bytes (default 64 MiB). */
   chunkBytes?: number;
+  /**
+   * Worker threads besides the calling one (each with its own tfjs backend and chunk buffer).
+   * Default: one per further core, at most 3, for sets of 400 M query-reference pairs or more
+   * (20,000 × 20,000) on wasm; 0 otherwise. The result does not depend on it.
+   */
+  workers?: number;
 }
 
 export interface RetrievalMetrics {
@@ -100,32 +109,34 @@ export function retrievalMetrics(options: RetrievalOptions): RetrievalMetrics {
   }
   const available = (reference ?? queries).rows - (self ? 1 : 0);
   const kMax = Math.min(available, Math.max(maxR, ...recallKs, ...precisionKs));
-  const names = ['p1', 'rp', 'mapr', 'map', 'mrr', ...precisionKs.map((k) => `p${k}`), ...recallKs.map((k) => `r${k}`)];
-  const perQuery = names.map(() => new Float64Array(queries.rows));
-  const relevant = new Uint8Array(Math.max(kMax, 1));
-
+  // Checked here too (forEachKnnChunk checks them again) so that no worker starts for bad options.
+  if (options.distance !== undefined) checkOneOf(FN, 'distance', options.distance, KNN_DISTANCES);
+  if (options.precision !== undefined) checkOneOf(FN, 'precision', options.precision, KNN_PRECISIONS);
+  if (options.chunkBytes !== undefined) checkNumber(FN, 'chunkBytes', options.chunkBytes, { min: 1 });
+  const workers =
+    options.workers === undefined
+      ? undefined
+      : checkNumber(FN, 'workers', options.workers, { min: 0, max: 64, integer: true });
+  const job: ScoringJob = {
+    queries,
+    reference,
+    queryLabels: qLabels,
+    referenceLabels: rLabels,
+    R,
+    maxR,
+    kMax,
+    precisionKs,
+    recallKs,
+    distance: options.distance,
+    precision: options.precision,
+    chunkBytes: options.chunkBytes,
+  };
+  const threads = workerCount(workers, queries.rows * (reference ?? queries).rows);
+  const shared = sharedColumns(queries.rows, metricColumns(job).length);
+  const perQuery = shared.columns;
   if (evaluated > 0 && kMax > 0) {
-    const knnOptions = {
-      k: kMax,
-      distance: options.distance,
-      precision: options.precision,
-      chunkBytes: options.chunkBytes,
-    };
-    forEachKnnChunk(
-      queries,
-      reference,
-      knnOptions,
-      (c) => {
-        for (let row = 0; row < c.rows; row++) {
-          const q = c.start + row;
-          const r = R[q];
-          if (r <= 0) continue;
-          for (let t = 0; t < c.k; t++) relevant[t] = rLabels[c.indices[row * c.k + t]] === qLabels[q] ? 1 : 0;
-          scoreQuery(relevant, c.k, r, maxR, precisionKs, recallKs, perQuery, q);
-        }
-      },
-      FN,
-    );
+    if (threads > 0) scoreInThreads(job, shared, threads, FN);
+    else scoreQueries(job, perQuery, undefined, FN);
   }
   const avg = (values: Float64Array): number => average(values, R, qLabels, averaging);
   const at = (ks: number[], offset: number): Record<number, number> =>
@@ -143,52 +154,6 @@ export function retrievalMetrics(options: RetrievalOptions): RetrievalMetrics {
     k: kMax,
     averaging,
   };
-}
-
-/** Per-query values from the relevance of the k nearest (rel[0] = nearest). */
-function scoreQuery(
-  rel: Uint8Array,
-  k: number,
-  R: number,
-  maxR: number,
-  precisionKs: number[],
-  recallKs: number[],
-  out: Float64Array[],
-  q: number,
-): void {
-  let hits = 0;
-  let apR = 0;
-  let ap = 0;
-  let hitsAtR = 0;
-  let firstHit = 0;
-  const apDepth = Math.min(k, maxR);
-  for (let i = 0; i < k; i++) {
-    if (!rel[i]) continue;
-    hits++;
-    if (firstHit === 0) firstHit = i + 1;
-    const precision = hits / (i + 1);
-    if (i < R) {
-      apR += precision;
-      hitsAtR++;
-    }
-    if (i < apDepth) ap += precision;
-  }
-  out[0][q] = rel[0];
-  out[1][q] = hitsAtR / R;
-  out[2][q] = apR / R;
-  out[3][q] = ap / R;
-  out[4][q] = firstHit > 0 && firstHit <= apDepth ? 1 / firstHit : 0;
-  let col = 5;
-  for (const K of precisionKs) {
-    let h = 0;
-    for (let i = 0; i < Math.min(K, k); i++) h += rel[i];
-    out[col++][q] = h / K;
-  }
-  for (const K of recallKs) {
-    let any = 0;
-    for (let i = 0; i < Math.min(K, k) && !any; i++) any = rel[i];
-    out[col++][q] = any;
-  }
 }
 
 function average(values: Float64Array, R: Int32Array, labels: Int32Array, averaging: Averaging): number {

@@ -3,8 +3,9 @@
  *
  * Queries are processed in chunks so that only a [chunk, N] block of scores exists at a time
  * (70,000 x 70,000 floats would be 19.6 GB): the block comes from one tfjs matmul (float32,
- * fast) or from plain float64 loops (exact, for small sets and parity checks), and each row goes
- * through the JS partial selection of topk.ts. Ties break by the smaller reference index.
+ * fast; read in place on wasm) or from plain float64 loops (exact, for small sets and parity
+ * checks), and each row goes through the JS partial selection of topk.ts, which sees only the
+ * candidates that beat its current worst. Ties break by the smaller reference index.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNumber, checkOneOf, fail } from '../validate';
@@ -104,61 +105,110 @@ function normalized(m: Matrix, norms: Float64Array): Matrix {
 }
 
 /**
- * Produces ranking scores (smaller = closer) for a block of query rows, into a [rows, N] buffer.
+ * Produces ranking scores (smaller = closer) for a block of query rows, row-major [rows, N].
  * The score may differ from the reported distance by a per-query constant or a monotone map.
+ * The returned array is only valid until the next call (it may be a view into wasm memory).
  */
-type BlockScorer = (start: number, rows: number, out: Float32Array | Float64Array) => void;
+interface BlockScorer {
+  score(start: number, rows: number): Float32Array | Float64Array;
+  dispose(): void;
+}
 
-function float32Scorer(q: Matrix, r: Matrix, distance: KnnDistance): { score: BlockScorer; dispose: () => void } {
-  // Euclidean ranks by ||r||^2 - 2 q.r (||q||^2 is constant per row, added back for the k kept).
-  const scale = distance === 'euclidean' ? -2 : -1;
-  const refT = tf.tidy(() => tf.tensor2d(r.data, [r.rows, r.dims]).transpose().mul(scale));
-  const refNorm2 =
-    distance === 'euclidean'
-      ? tf.tidy(() => tf.tensor2d(r.data, [r.rows, r.dims]).square().sum(1).reshape([1, r.rows]))
-      : null;
+/** A tensor's values without a copy where the backend keeps them in wasm memory (a view). */
+function readView(t: tf.Tensor): Float32Array {
+  const backend = tf.engine().backend as tf.KernelBackend & { typedArrayFromHeap?: (t: tf.TensorInfo) => unknown };
+  if (typeof backend.typedArrayFromHeap === 'function' && tf.getBackend() === 'wasm') {
+    return backend.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }) as Float32Array;
+  }
+  return t.dataSync() as Float32Array;
+}
+
+/**
+ * One matmul per block gives the scores directly. Euclidean ranks by ||r||² - 2 q·r (||q||² is
+ * constant per row, added back for the k kept): an extra column folds it into the product,
+ * [q, 1] · [-2rᵀ; ||r||²], so no second pass adds the norms. The block is read in place.
+ */
+function float32Scorer(q: Matrix, r: Matrix, distance: KnnDistance, chunkRows: number): BlockScorer {
+  const euclidean = distance === 'euclidean';
+  const D = q.dims;
+  const width = euclidean ? D + 1 : D;
+  const refT = new Float32Array(width * r.rows);
+  for (let j = 0; j < r.rows; j++) {
+    let norm2 = 0;
+    for (let d = 0; d < D; d++) {
+      const v = r.data[j * D + d];
+      refT[d * r.rows + j] = euclidean ? -2 * v : -v;
+      norm2 += v * v;
+    }
+    if (euclidean) refT[D * r.rows + j] = norm2;
+  }
+  const ref = tf.tensor2d(refT, [width, r.rows]);
+  const qs = new Float32Array(width * Math.max(1, Math.min(q.rows, chunkRows)));
+  let block: tf.Tensor | null = null;
   return {
-    score(start, rows, out) {
-      const block = tf.tidy(() => {
-        const qs = tf.tensor2d(q.data.subarray(start * q.dims, (start + rows) * q.dims), [rows, q.dims]);
-        const dots = tf.matMul(qs, refT as tf.Tensor2D);
-        return refNorm2 ? dots.add(refNorm2) : dots;
-      });
-      out.set(block.dataSync());
-      block.dispose();
+    score(start, rows) {
+      block?.dispose();
+      for (let i = 0; i < rows; i++) {
+        qs.set(q.data.subarray((start + i) * D, (start + i + 1) * D), i * width);
+        if (euclidean) qs[i * width + D] = 1;
+      }
+      block = tf.tidy(() => tf.matMul(tf.tensor2d(qs.subarray(0, rows * width), [rows, width]), ref));
+      return readView(block);
     },
     dispose() {
-      refT.dispose();
-      refNorm2?.dispose();
+      block?.dispose();
+      ref.dispose();
     },
   };
 }
 
-function float64Scorer(q: Matrix, r: Matrix, distance: KnnDistance): BlockScorer {
+function float64Scorer(q: Matrix, r: Matrix, distance: KnnDistance, chunkRows: number): BlockScorer {
   const D = q.dims;
-  return (start, rows, out) => {
-    for (let i = 0; i < rows; i++) {
-      const oq = (start + i) * D;
-      for (let j = 0; j < r.rows; j++) {
-        const or = j * D;
-        let s = 0;
-        if (distance === 'euclidean') {
-          for (let d = 0; d < D; d++) {
-            const t = q.data[oq + d] - r.data[or + d];
-            s += t * t;
+  const out = new Float64Array(chunkRows * r.rows);
+  return {
+    score(start, rows) {
+      for (let i = 0; i < rows; i++) {
+        const oq = (start + i) * D;
+        for (let j = 0; j < r.rows; j++) {
+          const or = j * D;
+          let s = 0;
+          if (distance === 'euclidean') {
+            for (let d = 0; d < D; d++) {
+              const t = q.data[oq + d] - r.data[or + d];
+              s += t * t;
+            }
+          } else {
+            for (let d = 0; d < D; d++) s -= q.data[oq + d] * r.data[or + d];
           }
-        } else {
-          for (let d = 0; d < D; d++) s -= q.data[oq + d] * r.data[or + d];
+          out[i * r.rows + j] = s;
         }
-        out[i * r.rows + j] = s;
       }
-    }
+      return out;
+    },
+    dispose() {},
+  };
+}
+
+/**
+ * Hands out the first query row of the next chunk to work on (chunkRows rows each); a value at or
+ * past the number of queries means none is left. Threads that share one (an atomic counter in
+ * shared memory) split the queries between them.
+ */
+export type ChunkClaim = (chunkRows: number) => number;
+
+function sequentialChunks(): ChunkClaim {
+  let next = 0;
+  return (chunkRows) => {
+    const start = next;
+    next += chunkRows;
+    return start;
   };
 }
 
 /**
  * Runs exact k-NN chunk by chunk, handing each chunk to `visit` (the chunk's arrays are reused,
  * so copy what must outlive the call). This is how 70,000 queries are evaluated in bounded memory.
+ * `claim` (default: every chunk, in order) lets several threads share the chunks.
  *
  * @example
  * forEachKnnChunk(toMatrix('f', x), null, { k: 5 }, (c) => console.log(c.start, c.indices[0]));
@@ -169,6 +219,7 @@ export function forEachKnnChunk(
   options: KnnOptions,
   visit: (chunk: KnnChunk) => void,
   fn = 'knn',
+  claim?: ChunkClaim,
 ): number {
   const ref = reference ?? queries;
   const o = resolve(fn, queries, ref, options, reference === null);
@@ -182,28 +233,35 @@ export function forEachKnnChunk(
   } else if (o.distance === 'euclidean' && o.precision === 'float32') {
     qNorm2 = rowNorms(queries).map((v) => v * v);
   }
-  const fast = o.precision === 'float32' ? float32Scorer(q, r, o.distance) : null;
-  const score = fast ? fast.score : float64Scorer(q, r, o.distance);
+  const scorer =
+    o.precision === 'float32'
+      ? float32Scorer(q, r, o.distance, o.chunkRows)
+      : float64Scorer(q, r, o.distance, o.chunkRows);
   const N = r.rows;
-  const block = o.precision === 'float32' ? new Float32Array(o.chunkRows * N) : new Float64Array(o.chunkRows * N);
   const top = new TopK(o.k);
-  const scratch = new Float64Array(o.k);
-  const scratchIdx = new Int32Array(o.k);
+  const scores = new Float64Array(o.chunkRows * o.k);
   const indices = new Int32Array(o.chunkRows * o.k);
   const distances = new Float32Array(o.chunkRows * o.k);
   let chunks = 0;
   try {
-    for (let start = 0; start < q.rows; start += o.chunkRows) {
+    const next = claim ?? sequentialChunks();
+    for (let start = next(o.chunkRows); start < q.rows; start = next(o.chunkRows)) {
       const rows = Math.min(o.chunkRows, q.rows - start);
-      score(start, rows, block);
+      const block = scorer.score(start, rows);
       for (let i = 0; i < rows; i++) {
         const base = i * N;
         const self = o.excludeSelf ? start + i : -1;
-        for (let j = 0; j < N; j++) if (j !== self) top.push(block[base + j], j);
-        top.drainSorted(scratch, scratchIdx);
-        indices.set(scratchIdx, i * o.k);
+        // Most candidates lose to the worst kept score: test that here, push only the rest.
+        let worst = Infinity;
+        for (let j = 0; j < N; j++) {
+          const s = block[base + j];
+          if ((s >= worst && top.size === o.k) || j === self) continue;
+          top.push(s, j);
+          worst = top.worst();
+        }
+        top.drainSorted(scores, indices, i * o.k);
         const qn = qNorm2 ? qNorm2[start + i] : 0;
-        for (let t = 0; t < o.k; t++) distances[i * o.k + t] = toDistance(o.distance, scratch[t], qn);
+        for (let t = 0; t < o.k; t++) distances[i * o.k + t] = toDistance(o.distance, scores[i * o.k + t], qn);
       }
       chunks++;
       visit({
@@ -215,7 +273,7 @@ export function forEachKnnChunk(
       });
     }
   } finally {
-    fast?.dispose();
+    scorer.dispose();
   }
   return chunks;
 }

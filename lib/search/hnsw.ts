@@ -9,6 +9,7 @@
 import { type SeedLike, toRandom, type Random } from '../random';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
+import { float32Section, headerInt, int32Section, readIndexFile, writeIndexFile } from './index-file';
 import { type VectorsLike, toMatrix } from './matrix';
 import { MinHeap } from './heap';
 import { TopK } from './topk';
@@ -24,18 +25,24 @@ export interface HnswOptions {
   seed: SeedLike;
 }
 
+const FORMAT = 'metriclab-hnsw-index';
+
 /**
  * @example
  * const hnsw = new HnswIndex(32, { M: 16, efConstruction: 100, seed: 1 });
  * hnsw.add(vectors);
  * hnsw.efSearch = 128;           // trade speed for recall at query time
  * hnsw.search(queries, 10).ids;
+ * hnsw.remove([5]);              // never returned again; the graph keeps it as a waypoint
+ * hnsw.save('/tmp/a.hnsw'); HnswIndex.load('/tmp/a.hnsw').search(queries, 10); // the same ids
  */
 export class HnswIndex implements VectorIndex {
   efSearch: number;
   readonly M: number;
   readonly efConstruction: number;
   private readonly rng: Random;
+  /** The numeric seed (a Random given as seed is recorded as 0), kept for save(). */
+  private readonly seed: number;
   private readonly levelScale: number;
   private data = new Float32Array(0);
   private ids: number[] = [];
@@ -45,6 +52,9 @@ export class HnswIndex implements VectorIndex {
   private topLayer = -1;
   /** visited[node] === visitTag marks nodes seen by the current search (no clearing per query). */
   private visited = new Uint32Array(0);
+  /** deleted[node] = 1 after remove(): still a waypoint of the graph, never a result (hnswlib's markDelete). */
+  private deleted = new Uint8Array(0);
+  private removedCount = 0;
   private visitTag = 0;
   private readonly candidates = new MinHeap();
 
@@ -58,11 +68,13 @@ export class HnswIndex implements VectorIndex {
     this.efConstruction = checkNumber(fn, 'efConstruction', options.efConstruction ?? 100, { min: 1, integer: true });
     this.efSearch = checkNumber(fn, 'efSearch', options.efSearch ?? 64, { min: 1, integer: true });
     this.rng = toRandom(options.seed).fork('hnsw-levels');
+    this.seed = typeof options.seed === 'number' ? options.seed : 0;
     this.levelScale = 1 / Math.log(this.M);
   }
 
+  /** Vectors that searches can return (added and not removed). */
   get size(): number {
-    return this.ids.length;
+    return this.ids.length - this.removedCount;
   }
 
   /** Adds vectors one by one to the graph; ids default to 0.. in insertion order. */
@@ -72,7 +84,7 @@ export class HnswIndex implements VectorIndex {
     if (m.dims !== this.dims) fail(fn, 'vectors', `have ${this.dims} columns`, m.dims);
     if (ids !== undefined && ids.length !== m.rows)
       fail(fn, 'ids', `have one entry per vector (${m.rows})`, ids.length);
-    const first = this.size;
+    const first = this.ids.length;
     for (let i = 0; i < m.rows; i++) {
       const id = ids ? ids[i] : first + i;
       if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) fail(fn, 'ids', 'be non-negative int32 integers', id);
@@ -86,6 +98,9 @@ export class HnswIndex implements VectorIndex {
       const visited = new Uint32Array(capacity);
       visited.set(this.visited);
       this.visited = visited;
+      const deleted = new Uint8Array(capacity);
+      deleted.set(this.deleted);
+      this.deleted = deleted;
     }
     this.data.set(m.data, first * this.dims);
     for (let i = 0; i < m.rows; i++) {
@@ -109,7 +124,7 @@ export class HnswIndex implements VectorIndex {
     const ix = new Int32Array(s.length);
     for (let i = 0; i < q.rows; i++) {
       const query = q.data.subarray(i * this.dims, (i + 1) * this.dims);
-      const found = this.searchLayer(query, this.descend(query, 0), Math.max(k, this.efSearch), 0);
+      const found = this.searchLayer(query, this.descend(query, 0), Math.max(k, this.efSearch), 0, true);
       const n = Math.min(k, found.drainSorted(s, ix));
       for (let t = 0; t < n; t++) {
         ids[i * k + t] = this.ids[ix[t]];
@@ -120,6 +135,105 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
+   * Removes the given ids (unknown or already removed ids are ignored); returns how many vectors
+   * were removed. As in hnswlib, a removed vector stays in the graph as a waypoint (its links
+   * keep the graph connected) but is never returned; its memory is kept.
+   */
+  remove(ids: ArrayLike<number>): number {
+    const drop = new Set(Array.from(ids));
+    let removed = 0;
+    this.ids.forEach((id, node) => {
+      if (!drop.has(id) || this.deleted[node]) return;
+      this.deleted[node] = 1;
+      removed++;
+    });
+    this.removedCount += removed;
+    return removed;
+  }
+
+  /**
+   * Writes the graph, the vectors, the ids and the removed marks to `path`; load() restores an
+   * index that searches and grows exactly like this one (same random layers for later adds).
+   */
+  save(path: string): void {
+    const n = this.ids.length;
+    const layers = Int32Array.from(this.links, (l) => l.length);
+    const flat: number[] = [];
+    for (const node of this.links) for (const list of node) flat.push(list.length, ...list);
+    const header = {
+      format: FORMAT,
+      version: 1,
+      dims: this.dims,
+      M: this.M,
+      efConstruction: this.efConstruction,
+      efSearch: this.efSearch,
+      seed: this.seed,
+      nodes: n,
+      entry: this.entry,
+      topLayer: this.topLayer,
+    };
+    const deleted = Int32Array.from(this.deleted.subarray(0, n));
+    writeIndexFile(path, header, [
+      Int32Array.from(this.ids),
+      deleted,
+      layers,
+      Int32Array.from(flat),
+      this.data.subarray(0, n * this.dims),
+    ]);
+  }
+
+  /** Reads an index written by save(). */
+  static load(path: string): HnswIndex {
+    const fn = 'HnswIndex.load';
+    const { header, sections } = readIndexFile(path, fn, FORMAT, 1);
+    if (sections.length !== 5) fail(fn, 'path', 'hold 5 sections', sections.length);
+    const int = (key: string) => headerInt(header, key, fn, path);
+    const dims = int('dims');
+    const n = int('nodes');
+    const seed = int('seed');
+    const index = new HnswIndex(dims, {
+      M: int('M'),
+      efConstruction: int('efConstruction'),
+      efSearch: int('efSearch'),
+      seed,
+    });
+    const [ids, deleted, layers, flat] = sections.slice(0, 4).map(int32Section);
+    const data = float32Section(sections[4]);
+    if (ids.length !== n || deleted.length !== n || layers.length !== n || data.length !== n * dims)
+      fail(fn, 'path', `hold ${n} nodes of ${dims} dims`, path);
+    let at = 0;
+    const links: number[][][] = [];
+    for (let node = 0; node < n; node++) {
+      const layerLinks: number[][] = [];
+      for (let l = 0; l < layers[node]; l++) {
+        const count = flat[at];
+        const list = Array.from(flat.subarray(at + 1, at + 1 + count));
+        if (!(count >= 0) || list.length !== count || list.some((o) => !(o >= 0 && o < n)))
+          fail(fn, 'path', 'hold links to stored nodes only', path);
+        layerLinks.push(list);
+        at += 1 + count;
+      }
+      links.push(layerLinks);
+    }
+    if (at !== flat.length) fail(fn, 'path', 'hold exactly the links its header counts', path);
+    index.data = Float32Array.from(data);
+    index.ids = Array.from(ids);
+    index.links = links;
+    index.visited = new Uint32Array(n);
+    index.deleted = Uint8Array.from(deleted);
+    index.removedCount = index.deleted.reduce((a, b) => a + b, 0);
+    const entry = header.entry;
+    const topLayer = header.topLayer;
+    if (!Number.isInteger(entry) || !Number.isInteger(topLayer) || (entry as number) >= n || (entry as number) < -1)
+      fail(fn, 'path', 'have a valid entry point', path);
+    index.entry = entry as number;
+    index.topLayer = topLayer as number;
+    // One uniform draw per inserted vector: replay them so later adds get the layers they would have.
+    for (let i = 0; i < n; i++) index.rng.uniform();
+    return index;
+  }
+
+  /**
    * Trimming links can leave a few vectors with no path to them on layer 0 (hnswlib behaves
    * alike): no search could ever return them, and with small M that was 1 in 400 here. After
    * each add, every vector not reachable from the entry point gets a link from its nearest
@@ -127,7 +241,7 @@ export class HnswIndex implements VectorIndex {
    * trim. The check is one O(N·M) traversal per add call.
    */
   private linkUnreachable(): void {
-    const seen = new Uint8Array(this.size);
+    const seen = new Uint8Array(this.ids.length);
     const visit = (from: number): void => {
       const stack = [from];
       seen[from] = 1;
@@ -140,7 +254,7 @@ export class HnswIndex implements VectorIndex {
       }
     };
     visit(this.entry);
-    for (let node = 0; node < this.size; node++) {
+    for (let node = 0; node < this.ids.length; node++) {
       if (seen[node]) continue;
       const query = this.vector(node);
       // The descent may pass through other unreachable vectors: link from a reachable one.
@@ -263,8 +377,11 @@ export class HnswIndex implements VectorIndex {
     return current;
   }
 
-  /** Best-first search on one layer from `start`, keeping the ef nearest seen (algorithm 2). */
-  private searchLayer(query: Float32Array, start: number, ef: number, layer: number): TopK {
+  /**
+   * Best-first search on one layer from `start`, keeping the ef nearest seen (algorithm 2).
+   * `liveOnly`: removed nodes are walked through but not kept (a query's final search).
+   */
+  private searchLayer(query: Float32Array, start: number, ef: number, layer: number, liveOnly = false): TopK {
     const tag = ++this.visitTag;
     if (tag === 0xffffffff) {
       this.visited.fill(0);
@@ -277,7 +394,8 @@ export class HnswIndex implements VectorIndex {
     candidates.clear();
     const d0 = this.distanceTo(query, start);
     candidates.push(d0, start);
-    results.push(d0, start);
+    const deleted = liveOnly ? this.deleted : null;
+    if (!deleted?.[start]) results.push(d0, start);
     while (candidates.size > 0) {
       // Stop once the nearest unexpanded candidate is farther than the worst kept result.
       if (results.size === ef && candidates.peekScore() > results.scores[0]) break;
@@ -288,7 +406,7 @@ export class HnswIndex implements VectorIndex {
         const d = this.distanceTo(query, other);
         if (results.size < ef || d < results.scores[0]) {
           candidates.push(d, other);
-          results.push(d, other);
+          if (!deleted?.[other]) results.push(d, other);
         }
       }
     }

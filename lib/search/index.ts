@@ -12,3 +12,4 @@ export type { SymmetricEigen } from './eigen';
 export { Pca } from './pca';
 export * from './quantize';
 export * from './evaluate';
+export * from './usearch-index';

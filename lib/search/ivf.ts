@@ -7,6 +7,7 @@ import { kMeans } from '../eval/kmeans';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
+import { float32Section, headerInt, int32Section, readIndexFile, writeIndexFile } from './index-file';
 import { type Matrix, type VectorsLike, takeRows, toMatrix } from './matrix';
 import { TopK } from './topk';
 
@@ -20,11 +21,15 @@ export interface IvfOptions {
   trainSize?: number;
 }
 
+const FORMAT = 'metriclab-ivf-index';
+
 /**
  * @example
  * const ivf = new IvfIndex(32, { nlist: 64, nprobe: 8, seed: 1 });
  * ivf.train(vectors); ivf.add(vectors);
  * ivf.search(queries, 10).ids;
+ * ivf.remove([3, 4]);             // gone from their lists, no retraining
+ * ivf.save('/tmp/a.ivf'); IvfIndex.load('/tmp/a.ivf').size; // ivf.size
  */
 export class IvfIndex implements VectorIndex {
   nprobe: number;
@@ -84,6 +89,95 @@ export class IvfIndex implements VectorIndex {
     }
     this.count += m.rows;
     this.packed = null;
+  }
+
+  /** Removes the given ids from their lists (unknown ids are ignored); returns how many were removed. */
+  remove(ids: ArrayLike<number>): number {
+    const drop = new Set(Array.from(ids));
+    let removed = 0;
+    for (const list of this.lists) {
+      if (!list.ids.some((id) => drop.has(id))) continue;
+      const keptIds: number[] = [];
+      const keptData: number[] = [];
+      list.ids.forEach((id, row) => {
+        if (drop.has(id)) return;
+        keptIds.push(id);
+        for (let d = 0; d < this.dims; d++) keptData.push(list.data[row * this.dims + d]);
+      });
+      removed += list.ids.length - keptIds.length;
+      list.ids = keptIds;
+      list.data = keptData;
+    }
+    this.count -= removed;
+    this.packed = null;
+    return removed;
+  }
+
+  /**
+   * Writes the trained index (centroids, lists, ids, vectors) to `path`; load() restores it
+   * exactly. The seed is kept when it is a number (a Random seed is saved as 0).
+   */
+  save(path: string): void {
+    const c = this.centroids;
+    if (!c) fail('IvfIndex.save', 'index', 'be trained first (call train)', 'untrained');
+    const { data, ids, offsets } = this.pack();
+    const lengths = Int32Array.from({ length: this.nlist }, (_, i) => offsets[i + 1] - offsets[i]);
+    const seed = typeof this.options.seed === 'number' ? this.options.seed : 0;
+    const header = {
+      format: FORMAT,
+      version: 1,
+      dims: this.dims,
+      nlist: this.nlist,
+      nprobe: this.nprobe,
+      seed,
+      trainSize: this.options.trainSize ?? null,
+      size: this.count,
+    };
+    writeIndexFile(path, header, [c.data, lengths, ids, data]);
+  }
+
+  /** Reads an index written by save(). */
+  static load(path: string): IvfIndex {
+    const fn = 'IvfIndex.load';
+    const { header, sections } = readIndexFile(path, fn, FORMAT, 1);
+    if (sections.length !== 4) fail(fn, 'path', 'hold 4 sections', sections.length);
+    const dims = headerInt(header, 'dims', fn, path);
+    const nlist = headerInt(header, 'nlist', fn, path);
+    const size = headerInt(header, 'size', fn, path);
+    const trainSize = header.trainSize === null ? undefined : headerInt(header, 'trainSize', fn, path);
+    const index = new IvfIndex(dims, {
+      nlist,
+      nprobe: headerInt(header, 'nprobe', fn, path),
+      seed: headerInt(header, 'seed', fn, path),
+      trainSize,
+    });
+    const [centroids, lengths, ids, data] = [
+      float32Section(sections[0]),
+      int32Section(sections[1]),
+      int32Section(sections[2]),
+      float32Section(sections[3]),
+    ];
+    if (
+      centroids.length !== nlist * dims ||
+      lengths.length !== nlist ||
+      ids.length !== size ||
+      data.length !== size * dims ||
+      lengths.reduce((a, b) => a + b, 0) !== size
+    ) {
+      fail(fn, 'path', `hold ${nlist} centroids and ${size} vectors of ${dims} dims`, path);
+    }
+    index.centroids = { data: Float32Array.from(centroids), rows: nlist, dims };
+    let at = 0;
+    index.lists = Array.from(lengths, (n) => {
+      const list = {
+        ids: Array.from(ids.subarray(at, at + n)),
+        data: Array.from(data.subarray(at * dims, (at + n) * dims)),
+      };
+      at += n;
+      return list;
+    });
+    index.count = size;
+    return index;
   }
 
   private pack(): { data: Float32Array; ids: Int32Array; offsets: Int32Array } {

@@ -41,17 +41,25 @@ export class TopK {
     siftDown(s, ix, this.size, score, index, 1);
   }
 
+  /**
+   * The score a candidate must beat to enter when the heap is full (Infinity until then). A scan
+   * can skip `score >= worst()` itself: a tie with the worst kept loses to it on index whenever
+   * candidates come in increasing index order.
+   */
+  worst(): number {
+    return this.size < this.k ? Infinity : this.scores[0];
+  }
+
   /** Writes the kept entries best-first into the given arrays (length >= size); returns size. */
   drainSorted(scoresOut: Float64Array | Float32Array, indicesOut: Int32Array, offset = 0): number {
+    // Heap sort: the root is the worst kept, so popping it fills the output from the back.
     const n = this.size;
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
     const s = this.scores;
     const ix = this.indices;
-    order.sort((a, b) => s[a] - s[b] || ix[a] - ix[b]);
-    for (let i = 0; i < n; i++) {
-      scoresOut[offset + i] = s[order[i]];
-      indicesOut[offset + i] = ix[order[i]];
+    for (let last = n - 1; last >= 0; last--) {
+      scoresOut[offset + last] = s[0];
+      indicesOut[offset + last] = ix[0];
+      if (last > 0) siftDown(s, ix, last, s[last], ix[last], 1);
     }
     this.size = 0;
     return n;

@@ -151,6 +151,169 @@ describe('fast kernels: wasm Conv2DBackpropFilter as im2col + matmul', function 
   });
 });
 
+/** dx = runKernel Conv2DBackpropInput for a seeded dy and filter (shapes from backend_util). */
+function inputGrad(
+  xShape: number[],
+  filterShape: number[],
+  strides: [number, number],
+  pad: 'same' | 'valid' | number,
+  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
+) {
+  return (): tf.Tensor => {
+    const rng = new Random(filterShape.reduce((a, b) => a * 5 + b, 2));
+    const format = dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst';
+    const info = tf.backend_util.computeConv2DInfo(
+      xShape as Shape4D,
+      filterShape as Shape4D,
+      strides,
+      1,
+      pad,
+      undefined,
+      false,
+      format,
+    );
+    const dy = seededNormal(rng, info.outShape);
+    const filter = seededNormal(rng, filterShape);
+    const attrs: tf.NamedAttrMap = { strides, pad, dataFormat, inputShape: xShape };
+    return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs);
+  };
+}
+
+/** The input gradient of a stride-1 'valid' NHWC conv as a plain loop: dx[y+r, z+c, i] += dy[y, z, o]·W[r, c, i, o]. */
+function referenceInputGrad(dy: number[][][][], w: number[][][][], xShape: number[]): Float32Array {
+  const [, h, wd, ci] = xShape;
+  const out = new Float32Array(xShape.reduce((a, b) => a * b, 1));
+  dy.forEach((img, b) =>
+    img.forEach((row, y) =>
+      row.forEach((px, z) =>
+        px.forEach((g, o) => {
+          for (let r = 0; r < w.length; r++)
+            for (let c = 0; c < w[0].length; c++)
+              for (let i = 0; i < ci; i++) out[((b * h + y + r) * wd + z + c) * ci + i] += g * w[r][c][i][o];
+        }),
+      ),
+    ),
+  );
+  return out;
+}
+
+describe('fast kernels: wasm Conv2DBackpropInput as matmul + col2im', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  it('wraps the shipped kernel once and is reported', function () {
+    assert.ok(registerMissingWasmKernels().includes('Conv2DBackpropInput'));
+  });
+
+  const cases: [number[], number[], [number, number], 'same' | 'valid' | number][] = [
+    [[2, 6, 6, 2], [3, 3, 2, 3], [1, 1], 'valid'],
+    [[1, 5, 5, 1], [3, 3, 1, 2], [2, 2], 'same'],
+    [[3, 9, 7, 4], [2, 3, 4, 5], [2, 1], 'same'],
+    [[2, 8, 10, 3], [5, 5, 3, 2], [3, 2], 2],
+    [[4, 13, 13, 8], [3, 3, 8, 16], [1, 1], 'valid'],
+  ];
+  for (const [xs, fs, s, pad] of cases) {
+    it(`x ${xs.join('x')}, filter ${fs.join('x')}, strides ${s.join(',')}, pad ${pad}: equals cpu within 1e-4`, async function () {
+      const out = await expectWasmMatchesCpu(inputGrad(xs, fs, s, pad));
+      assert.deepEqual(out.shapes[0], xs);
+    });
+  }
+
+  it('equals a plain-loop reference on a tiny input', async function () {
+    await useBackend('wasm');
+    tf.tidy(() => {
+      const rng = new Random(12);
+      const dy = seededNormal(rng, [2, 3, 4, 3]);
+      const w = seededNormal(rng, [2, 2, 2, 3]);
+      const dx = tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropInput',
+          { dy, filter: w },
+          { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 4, 5, 2] },
+        ) as tf.Tensor;
+      const want = referenceInputGrad(dy.arraySync() as number[][][][], w.arraySync() as number[][][][], [2, 4, 5, 2]);
+      expectClose(dx.dataSync(), want, 1e-5, 1e-5, 'dx');
+    });
+  });
+
+  it('NCHW (not covered) falls back to the shipped kernel and still equals cpu', async function () {
+    await expectWasmMatchesCpu(inputGrad([2, 3, 6, 6], [3, 3, 3, 4], [1, 1], 'same', 'NCHW'));
+  });
+
+  it('frees its column matrix (no tensor, no wasm data left)', function () {
+    const run = inputGrad([2, 6, 6, 2], [3, 3, 2, 3], [1, 1], 'same');
+    expectNoBackendLeak(() => tf.tidy(() => void run()));
+  });
+});
+
+describe('fast kernels: wasm MaxPoolGrad on the heap', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  const cases: [number[], number, number, 'same' | 'valid'][] = [
+    [[2, 9, 7, 3], 3, 1, 'same'],
+    [[1, 10, 10, 4], 3, 2, 'valid'],
+    [[2, 26, 26, 8], 2, 2, 'valid'],
+  ];
+  for (const [xs, size, stride, pad] of cases) {
+    it(`x ${xs.join('x')}, window ${size}, stride ${stride}, pad ${pad}: equals cpu`, async function () {
+      await expectWasmMatchesCpu(() => {
+        const x = seededNormal(new Random(xs[1]), xs) as tf.Tensor4D;
+        return tf.grad((a) =>
+          tf
+            .maxPool(a as tf.Tensor4D, size, stride, pad)
+            .square()
+            .sum(),
+        )(x);
+      });
+    });
+  }
+
+  it('leaves no tensor or wasm data behind', function () {
+    const x = tf.tidy(() => seededNormal(new Random(9), [2, 6, 6, 3]) as tf.Tensor4D);
+    expectNoBackendLeak(() => tf.tidy(() => void tf.grad((a) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'same').sum())(x)));
+    x.dispose();
+  });
+});
+
+describe('fast kernels: wasm Sum over leading axes in one pass', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  const cases: [number[], number | number[], boolean][] = [
+    [[7, 5, 3, 6], [0, 1, 2], false],
+    [[7, 5, 3, 6], [2, 0, 1], true],
+    [[9, 4], 0, false],
+    [[3, 5, 2], [0, 1], true],
+    [[6, 5, 4], [-3], false],
+    // Not a leading prefix, or every axis: the shipped kernel.
+    [[6, 5, 4], [1, 2], false],
+    [[6, 5, 4], [0, 2], true],
+    [[6, 5, 4], [0, 1, 2], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    it(`x ${shape.join('x')}, axis ${JSON.stringify(axis)}, keepDims ${keepDims}: equals cpu`, async function () {
+      await expectWasmMatchesCpu(() => tf.sum(seededNormal(new Random(shape.length), shape), axis, keepDims));
+    });
+  }
+
+  it('int32 goes to the shipped kernel (by hand), and nothing is left behind', function () {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
+    const got = expectNoBackendLeak(() => tf.tidy(() => Array.from(tf.sum(x, 0).dataSync())));
+    assert.deepEqual(got, [9, 12]);
+    const f = tf.tidy(() => seededNormal(new Random(4), [5, 3, 2]));
+    expectNoBackendLeak(() => tf.sum(f, [0, 1]).dispose());
+    tf.dispose([x, f]);
+  });
+});
+
 describe('fast kernels: cpu UnsortedSegmentSum in one pass', function () {
   before(async function () {
     await ready();

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { retrievalMetrics } from '../../lib/eval/retrieval';
 import { knn } from '../../lib/search/exact';
+import { useBackend } from '../../lib/backend';
 import { runRetrievalCase } from '../../lib/parity/retrieval';
 import type { ParityFile } from '../../lib/parity/types';
 import { Random } from '../../lib/random';
@@ -123,5 +124,37 @@ describeAllBackends('retrievalMetrics', () => {
     const c = cases[0];
     const m = retrievalMetrics({ queries: c.queries as number[][], queryLabels: c.query_labels as number[] });
     expectClose([m.mapAtR], [c.expected.mean_average_precision_at_r as number], 1e-6, 0);
+  });
+});
+
+describe('retrievalMetrics on worker threads', function () {
+  // A worker loads tfjs (and, here, tsx) before it scores: seconds on a loaded 2-core machine.
+  this.timeout(120000);
+  before(async () => useBackend('wasm'));
+  const x = gaussian(600, 8, 5);
+  const labels = Array.from({ length: 600 }, (_, i) => i % 7);
+
+  it('two workers and the caller give exactly the single-thread metrics (self and with reference)', () => {
+    const one = retrievalMetrics({ queries: x, queryLabels: labels, workers: 0 });
+    // Small chunks so that every thread gets several.
+    const three = retrievalMetrics({ queries: x, queryLabels: labels, workers: 2, chunkBytes: 4 * 600 * 16 });
+    assert.deepStrictEqual(three, one);
+    const q = x.slice(0, 100);
+    const opts = { queries: q, queryLabels: labels.slice(0, 100), reference: x, referenceLabels: labels };
+    assert.deepStrictEqual(
+      retrievalMetrics({ ...opts, workers: 1, chunkBytes: 4 * 600 * 9, distance: 'cosine' }),
+      retrievalMetrics({ ...opts, workers: 0, distance: 'cosine' }),
+    );
+  });
+
+  it('a bad option fails in the caller with a named argument, and the workers are stopped', () => {
+    assert.throws(
+      () => retrievalMetrics({ queries: x, queryLabels: labels, workers: 1, precision: 'half' as 'float32' }),
+      /Error in retrievalMetrics: precision must be one of/,
+    );
+    assert.throws(
+      () => retrievalMetrics({ queries: x, queryLabels: labels, workers: -1 }),
+      /Error in retrievalMetrics: workers must be/,
+    );
   });
 });
