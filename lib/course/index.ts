@@ -34,3 +34,4 @@ export {
   type ValidationPoint,
 } from './train';
 export { metricBySeed, summarizeRows, type ScoreName, type SummaryOptions } from './summary';
+export { meanPairDistances, pairDistances, type PairDistances } from './pairs';

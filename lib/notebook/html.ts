@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import hljs from 'highlight.js';
 import katex from 'katex';
-import type { Notebook } from './nbformat';
+import { cellTags, type Notebook } from './nbformat';
 import type { RunResult } from './run-notebook';
 import { stripAnsi, type MimeBundle, type Output } from './outputs';
 
@@ -159,6 +159,45 @@ export async function notebookToHtml(nb: Notebook, name: string): Promise<string
   return page(title, `<p><a href="index.html">← all notebooks</a></p>\n${cells.join('\n')}`);
 }
 
+/** What the site's index shows of a notebook, as markdown; absent parts are undefined. */
+export interface NotebookSummary {
+  /** The markdown cell tagged `question`: its quoted lines, without the "Interview question." label. */
+  question?: string;
+  /** The outputs of the code cell tagged `headline` (text/markdown, else text/plain, or printed text). */
+  headline?: string;
+}
+
+function outputText(o: Output): string {
+  if (o.output_type === 'stream') return o.text;
+  if (o.output_type === 'error') return '';
+  const text = o.data['text/markdown'] ?? o.data['text/plain'] ?? '';
+  return Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
+}
+
+/**
+ * The question and the headline result of an executed notebook, read from its tagged cells, so
+ * the index lists what the run found rather than text written by hand.
+ *
+ * @example
+ * notebookSummary(executed).headline; // '**fashion-mnist, test classes ...:** pixels 0.608, ...'
+ */
+export function notebookSummary(nb: Notebook): NotebookSummary {
+  const summary: NotebookSummary = {};
+  for (const c of nb.cells) {
+    const tags = cellTags(c);
+    if (c.cell_type === 'markdown' && tags.includes('question')) {
+      const quoted = c.source.split('\n').filter((l) => l.startsWith('>'));
+      const text = quoted.length ? quoted.map((l) => l.replace(/^>\s?/, '')).join(' ') : c.source;
+      summary.question = text.replace(/\*\*Interview question\.\*\*\s*/, '').trim();
+    }
+    if (c.cell_type === 'code' && tags.includes('headline')) {
+      const text = (c.outputs ?? []).map(outputText).join('\n').trim();
+      if (text) summary.headline = text;
+    }
+  }
+  return summary;
+}
+
 /** A notebook to put on the site. */
 export interface SiteEntry {
   notebook: Notebook;
@@ -176,17 +215,20 @@ export interface SiteEntry {
  */
 export async function writeSite(dir: string, entries: SiteEntry[], title = 'metriclab notebooks'): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
+  const md = await markdownRenderer();
   const rows: string[] = [];
   for (const e of entries) {
     fs.writeFileSync(path.join(dir, `${e.name}.html`), await notebookToHtml(e.notebook, e.name));
     const status = e.ok ? '<span class="ok">ok</span>' : '<span class="failed">failed</span>';
+    const { question, headline } = notebookSummary(e.notebook);
     rows.push(
       `<tr><td><a href="${encodeURIComponent(e.name)}.html">${escapeHtml(notebookTitle(e.notebook, e.name))}</a></td>` +
+        `<td>${question ? md(question) : ''}</td><td>${headline ? md(headline) : ''}</td>` +
         `<td>${escapeHtml(e.name)}.ipynb</td><td>${status}</td><td>${e.seconds.toFixed(1)} s</td></tr>`,
     );
   }
   const table = entries.length
-    ? `<table><tr><th>Notebook</th><th>File</th><th>Status</th><th>Time</th></tr>\n${rows.join('\n')}</table>`
+    ? `<table><tr><th>Notebook</th><th>Question</th><th>What this run found</th><th>File</th><th>Status</th><th>Time</th></tr>\n${rows.join('\n')}</table>`
     : '<p>No notebooks were found to run.</p>';
   const index = path.join(dir, 'index.html');
   fs.writeFileSync(index, page(title, `<h1>${escapeHtml(title)}</h1>\n${table}`));

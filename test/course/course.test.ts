@@ -2,6 +2,8 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import {
   baselineRetrieval,
+  meanPairDistances,
+  pairDistances,
   disposeProbe,
   metricBySeed,
   pixelEmbedding,
@@ -203,5 +205,24 @@ describe('course helpers (lib/course)', () => {
       assert.match(run.history.stopReason ?? '', /validation MAP@R did not improve for 2 checks/);
       options.model.dispose();
     });
+  });
+});
+
+describe('course: pairDistances', () => {
+  before(async () => {
+    await ready();
+  });
+  it('matches hand-computed distances of points at known positions', () => {
+    const e = tf.tensor2d([
+      [0, 0],
+      [3, 4],
+      [0, 1],
+    ]);
+    const p = pairDistances(e, [0, 0, 1]);
+    assert.deepEqual(Array.from(p.d), [5, 1, Math.sqrt(18)].map(Math.fround));
+    assert.deepEqual(Array.from(p.same), [1, 0, 0]);
+    const sq = pairDistances(e, [0, 0, 1], { squared: true });
+    assert.deepEqual(meanPairDistances(sq), { positive: 25, negative: (1 + 18) / 2 });
+    e.dispose();
   });
 });
