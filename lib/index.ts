@@ -22,3 +22,4 @@ export * from './reducers';
 export * from './losses';
 export * from './miners';
 export * from './parity';
+export * from './course';

@@ -5,3 +5,5 @@ export * from './clustering';
 export * from './verification';
 export * from './health';
 export * from './stats';
+export * from './compare';
+export { studentTCdf, studentTQuantile } from './student-t';

@@ -1,0 +1,124 @@
+/**
+ * Training with model choice on validation classes (Musgrave et al. 2020): every `evalEvery`
+ * steps the embedder is scored on the validation classes (disjoint from training and test
+ * classes), the best checkpoint is kept, training stops after `patience` checks without
+ * improvement, and the best weights are put back. Test classes are never looked at.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BatchTransform, History, OptimizerSpec, ProgressMode } from '../train/types';
+import { train } from '../train/train';
+import { PKSampler } from '../samplers/pk-sampler';
+import type { MetricLoss, Miner } from '../types';
+import { checkNumber } from '../validate';
+import type { LabelledImages } from './data';
+import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
+
+export interface ValidatedTrainingOptions {
+  /** The model trained: an embedder, or a classifier head on one. */
+  model: tf.LayersModel;
+  /** The embedder scored on validation (and restored). Default: `model`. */
+  embedder?: tf.LayersModel;
+  loss: MetricLoss;
+  miner?: Miner;
+  train: LabelledImages;
+  validation: LabelledImages;
+  /** Most optimisation steps. */
+  steps: number;
+  /** Steps between validation checks. */
+  evalEvery: number;
+  /** Checks without a better validation MAP@R before stopping. Default: never stop early. */
+  patience?: number;
+  /** PK batches: P classes × K images. */
+  classesPerBatch: number;
+  samplesPerClass: number;
+  /** Seeds the batches (the model's initial weights come from its own seed). */
+  seed: number;
+  /** Default adam 1e-3. */
+  optimizer?: OptimizerSpec;
+  /** Training-time augmentation of each batch (see TrainData.transform). */
+  transform?: BatchTransform;
+  /** Default 'none' (a notebook prints one line per run instead). */
+  progress?: ProgressMode;
+}
+
+/** A validation check: the step it followed and the scores on the validation classes. */
+export type ValidationPoint = RetrievalScores & { step: number };
+
+export interface ValidatedTraining {
+  history: History;
+  /** Validation scores at step 0 (untrained) and after every check. */
+  validation: ValidationPoint[];
+  /** The step of the restored (best) checkpoint. */
+  bestStep: number;
+  /** Steps actually run (below `steps` when early stopping ended training). */
+  stepsRun: number;
+}
+
+/**
+ * Trains with PK batches, checks validation MAP@R every `evalEvery` steps, and leaves the
+ * embedder at its best checkpoint.
+ *
+ * @example
+ * const model = mlpEmbedder({ inputShape: [784], seed: 1 });
+ * const run = await trainWithValidation({
+ *   model, loss: losses.tripletMargin({ margin: 0.2 }), train: d.train, validation: d.validation,
+ *   steps: 2000, evalEvery: 100, patience: 5, classesPerBatch: 5, samplesPerClass: 8, seed: 1,
+ * });
+ * run.bestStep; // e.g. 1400: the embedder now holds the weights of step 1400
+ */
+export async function trainWithValidation(options: ValidatedTrainingOptions): Promise<ValidatedTraining> {
+  const fn = 'trainWithValidation';
+  const steps = checkNumber(fn, 'steps', options.steps, { min: 1, integer: true });
+  const evalEvery = checkNumber(fn, 'evalEvery', options.evalEvery, { min: 1, integer: true });
+  const patience =
+    options.patience === undefined
+      ? Infinity
+      : checkNumber(fn, 'patience', options.patience, { min: 1, integer: true });
+  const embedder = options.embedder ?? options.model;
+  const probe = [{ name: 'validation', queries: options.validation }];
+  const score = (step: number): ValidationPoint => ({
+    step,
+    ...probeScores(modelEmbedding(embedder), probe).validation,
+  });
+  const validation: ValidationPoint[] = [score(0)];
+  let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
+  let waited = 0;
+  try {
+    const history = await train({
+      model: options.model,
+      loss: options.loss,
+      miner: options.miner,
+      sampler: new PKSampler({
+        labels: options.train.y,
+        classesPerBatch: options.classesPerBatch,
+        samplesPerClass: options.samplesPerClass,
+        seed: options.seed,
+        batchesPerEpoch: evalEvery,
+      }),
+      data: { x: options.train.x, labels: options.train.y, transform: options.transform },
+      epochs: Math.ceil(steps / evalEvery),
+      optimizer: options.optimizer ?? { name: 'adam', learningRate: 1e-3 },
+      seed: options.seed,
+      progress: options.progress ?? 'none',
+      callbacks: {
+        onEpochEnd: (record, control) => {
+          const point = score(record.steps);
+          validation.push(point);
+          if (best === null || point.mapAtR > best.point.mapAtR) {
+            tf.dispose(best?.weights ?? []);
+            best = { point, weights: embedder.getWeights().map((w) => tf.keep(w.clone())) };
+            waited = 0;
+          } else if (++waited >= patience) {
+            control.stop(`validation MAP@R did not improve for ${waited} checks (best at step ${best.point.step})`);
+          }
+        },
+      },
+    });
+    const chosen = best as { point: ValidationPoint; weights: tf.Tensor[] } | null;
+    if (chosen) embedder.setWeights(chosen.weights);
+    const stepsRun = history.steps.length;
+    return { history, validation, bestStep: chosen?.point.step ?? stepsRun, stepsRun };
+  } finally {
+    tf.dispose((best as { weights: tf.Tensor[] } | null)?.weights ?? []);
+  }
+}
