@@ -11,6 +11,14 @@
  * Second fix: a ZeroMQ publisher silently drops messages once 1,000 wait for a subscriber, so a
  * cell printing 10,000 lines lost output on a loaded machine. The iopub publisher's send queue is
  * made unbounded (set before bind, so it applies to the runner's connection).
+ *
+ * Third fix: tslab compiles cells with TypeScript's watch program, whose file and directory
+ * watchers schedule a rebuild on any change under a watched folder (the notebook's folder, the
+ * resolved packages). tslab allows only its own rebuilds: a foreign one kills the kernel
+ * ("Unexpected pending rebuildTimer"), e.g. when dist/ is rebuilt or a file appears and vanishes
+ * next to the notebook while it runs. Real-file watchers are made inert, so a kernel compiles
+ * against the files as they were when first read (restart the kernel after rebuilding dist/);
+ * tslab's own in-memory files are notified by tslab itself and are unaffected.
  */
 const path = require('path');
 
@@ -44,5 +52,10 @@ Object.defineProperty(zmq.Publisher.prototype, 'bind', {
     return originalBind.call(this, address);
   },
 });
+
+const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
+const inertWatcher = () => ({ close: () => undefined });
+ts.sys.watchFile = inertWatcher;
+ts.sys.watchDirectory = inertWatcher;
 
 require(path.join(tslabDir, 'dist', 'main.js')).main();
