@@ -50,10 +50,13 @@ const CONTEXT: Record<string, string> = {
   d: 'CourseData',
   probes: 'RetrievalProbe[]',
   rows: 'RetrievalRow[]',
+  job: 'ScoringJob',
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
-  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook } from 'metriclab/runner';";
+  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook } from 'metriclab/runner';\n" +
+  // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
+  "import type { ScoringJob } from '@lib/eval/retrieval-scoring';";
 
 /** Diagnostics that are style, not correctness, in a snippet (unused names, implicit any in callbacks of untyped JSON). */
 const IGNORED_CODES = new Set([6133, 6192, 6196, 6198]);
@@ -116,10 +119,7 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
     pub.length ? `import { ${pub.join(', ')} } from '${spec('metriclab')}';` : '',
     runner.length ? `import { ${runner.join(', ')} } from '${spec('metriclab/runner')}';` : '',
     context.length
-      ? CONTEXT_TYPES.replace(/'metriclab'/g, `'${spec('metriclab')}'`).replace(
-          /'metriclab\/runner'/g,
-          `'${spec('metriclab/runner')}'`,
-        )
+      ? CONTEXT_TYPES.replace(/from '([^']+)'/g, (_, s: string) => `from '${spec(s)}'`)
       : '',
     ...context.map((n) => `declare const ${n}: ${CONTEXT[n]};`),
   ].filter(Boolean);
@@ -161,6 +161,7 @@ function specifierMapper(fromDir: string, ex: DocExample): (s: string) => string
   return (s) => {
     if (s === 'metriclab') return rel(path.join(LIB, 'index.ts'));
     if (s === 'metriclab/runner') return rel(path.join(LIB, 'runner.ts'));
+    if (s.startsWith('@lib/')) return rel(path.join(LIB, `${s.slice(5)}.ts`));
     if (s.startsWith('.')) return rel(path.resolve(LIB, path.dirname(ex.file), s));
     return s;
   };
@@ -244,7 +245,7 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|\b(load|save)[A-Z]\w*\(/.test(b.example.code),
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|\b(load|save)[A-Z]\w*\(/.test(b.example.code),
     );
     assert.ok(runnable.length >= 20, `only ${runnable.length} runnable examples`);
     const dir = path.join(ROOT, 'test', '.tmp', 'examples');
