@@ -51,10 +51,13 @@ const CONTEXT: Record<string, string> = {
   probes: 'RetrievalProbe[]',
   rows: 'RetrievalRow[]',
   job: 'ScoringJob',
+  result: 'RunResult',
+  results: 'RunResult[]',
+  msg: 'JupyterMessage',
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
-  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook } from 'metriclab/runner';\n" +
+  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage } from 'metriclab/runner';\n" +
   // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
   "import type { ScoringJob } from '@lib/eval/retrieval-scoring';";
 
