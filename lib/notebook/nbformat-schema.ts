@@ -59,8 +59,7 @@ function describe(e: ErrorObject, prefix = ''): string {
  * @example
  * const empty = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
  * schemaViolation(empty); // null
- * schemaViolation({ ...empty, cells: [{ cell_type: 'code', outputs: 'x' }] });
- * // "cells[0] must have required property 'id'" (or a similar first violation)
+ * schemaViolation({ ...empty, cells: [{ cell_type: 'code', outputs: 'x' }] }); // 'cells[0].outputs must be array'
  */
 export function schemaViolation(raw: { nbformat_minor?: unknown; cells?: unknown }): string | null {
   const minor = Number(raw.nbformat_minor);

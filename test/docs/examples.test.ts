@@ -248,7 +248,7 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|\b(load|save)[A-Z]\w*\(/.test(b.example.code),
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(b.example.code),
     );
     assert.ok(runnable.length >= 20, `only ${runnable.length} runnable examples`);
     const dir = path.join(ROOT, 'test', '.tmp', 'examples');
