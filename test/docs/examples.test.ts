@@ -121,9 +121,7 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
     own.length ? `import { ${own.join(', ')} } from '${spec('./' + path.basename(ex.file))}';` : '',
     pub.length ? `import { ${pub.join(', ')} } from '${spec('metriclab')}';` : '',
     runner.length ? `import { ${runner.join(', ')} } from '${spec('metriclab/runner')}';` : '',
-    context.length
-      ? CONTEXT_TYPES.replace(/from '([^']+)'/g, (_, s: string) => `from '${spec(s)}'`)
-      : '',
+    context.length ? CONTEXT_TYPES.replace(/from '([^']+)'/g, (_, s: string) => `from '${spec(s)}'`) : '',
     ...context.map((n) => `declare const ${n}: ${CONTEXT[n]};`),
   ].filter(Boolean);
   const source = `${header.join('\n')}\nvoid tf;\nvoid fs;\nexport async function example(): Promise<void> {\n${code}\n}\n`;
@@ -248,7 +246,9 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(b.example.code),
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(
+          b.example.code,
+        ),
     );
     assert.ok(runnable.length >= 20, `only ${runnable.length} runnable examples`);
     const dir = path.join(ROOT, 'test', '.tmp', 'examples');
