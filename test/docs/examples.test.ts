@@ -246,7 +246,7 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|registerKernel|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(
           b.example.code,
         ),
     );
