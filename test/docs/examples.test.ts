@@ -99,6 +99,11 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
   const body: string[] = [];
   const imported = new Set<string>();
   for (const line of ex.code.split('\n')) {
+    const bare = /^import\s+'([^']+)';?\s*(\/\/.*)?$/.exec(line);
+    if (bare) {
+      imports.push(`import '${spec(bare[1])}';`);
+      continue;
+    }
     const m = /^import\s+(.*)\s+from\s+'([^']+)';?\s*(\/\/.*)?$/.exec(line);
     if (!m) {
       body.push(line);
@@ -246,7 +251,7 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|registerKernel|readFontInfo|\b(load|save)[A-Z]\w*\(/.test(
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|registerKernel|readFontInfo|spawn\(|\b(load|save)[A-Z]\w*\(/.test(
           b.example.code,
         ),
     );
