@@ -93,6 +93,14 @@ function exportNames(program: ts.Program, file: string): string[] {
     : [];
 }
 
+/** CONTEXT_TYPES' imports, less the names the example already imports (a second import would clash). */
+function contextTypes(taken: Set<string>, spec: (s: string) => string): string {
+  return CONTEXT_TYPES.replace(/import type \{ ([^}]*) \} from '([^']+)';/g, (_, names: string, from: string) => {
+    const kept = names.split(', ').filter((n) => !taken.has(n));
+    return kept.length ? `import type { ${kept.join(', ')} } from '${spec(from)}';` : '';
+  });
+}
+
 /** The example as a module: hoisted imports, automatic imports of the names it uses, body in an async function. */
 function buildSource(ex: DocExample, names: Names, spec: (s: string) => string): Built {
   const imports: string[] = [];
@@ -126,7 +134,7 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
     own.length ? `import { ${own.join(', ')} } from '${spec('./' + path.basename(ex.file))}';` : '',
     pub.length ? `import { ${pub.join(', ')} } from '${spec('metriclab')}';` : '',
     runner.length ? `import { ${runner.join(', ')} } from '${spec('metriclab/runner')}';` : '',
-    context.length ? CONTEXT_TYPES.replace(/from '([^']+)'/g, (_, s: string) => `from '${spec(s)}'`) : '',
+    context.length ? contextTypes(new Set([...imported, ...own, ...pub, ...runner]), spec) : '',
     ...context.map((n) => `declare const ${n}: ${CONTEXT[n]};`),
   ].filter(Boolean);
   const source = `${header.join('\n')}\nvoid tf;\nvoid fs;\nexport async function example(): Promise<void> {\n${code}\n}\n`;
