@@ -54,10 +54,11 @@ const CONTEXT: Record<string, string> = {
   result: 'RunResult',
   results: 'RunResult[]',
   msg: 'JupyterMessage',
+  kernel: 'Kernel',
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
-  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage } from 'metriclab/runner';\n" +
+  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage, Kernel } from 'metriclab/runner';\n" +
   // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
   "import type { ScoringJob } from '@lib/eval/retrieval-scoring';";
 
