@@ -7,7 +7,8 @@
  * @example
  * const d = distances.euclidean({ squared: false, normalize: true });
  * const m = d.pairwise(embeddings);           // [N, N], one matmul
- * const v = d.margin(apDist, anDist);         // d_ap - d_an (for cosine: s_an - s_ap)
+ * const apDist = tf.tensor1d([0.3, 0.9]);     // anchor-positive distances
+ * const v = d.margin(apDist, tf.tensor1d([0.5, 0.4])); // d_ap - d_an = [-0.2, 0.5] (for cosine: s_an - s_ap)
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf } from './validate';

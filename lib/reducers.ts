@@ -6,7 +6,8 @@
  * without gathering them.
  *
  * @example
- * const { loss } = reduce(values, weights, 'meanNonZero'); // mean over terms with a loss > 0
+ * const values = tf.tensor1d([0, 0.5, 1.5]); // per-term losses
+ * const { loss } = reduce(values, null, 'meanNonZero'); // 1: the mean over terms with a loss > 0
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -66,7 +67,8 @@ export function reduce(values: tf.Tensor, weights: tf.Tensor | null, reduction: 
  * with a broadcasting bug in its gradient (Maximum) anywhere between x and the loss throws.
  *
  * @example
- * const count = stopGradient(values, (v) => tf.sum(tf.cast(tf.greater(v, 0), 'float32')));
+ * const values = tf.tensor1d([0, 0.5, 1.5]);
+ * const count = stopGradient(values, (v) => tf.sum(tf.cast(tf.greater(v, 0), 'float32'))); // 2, no gradient
  */
 export function stopGradient(x: tf.Tensor, f: (x: tf.Tensor) => tf.Tensor = tf.clone): tf.Tensor {
   const g = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -20,7 +20,8 @@ export type CourseProfile = 'quick' | 'full';
  *
  * @example
  * isGpuBackend('tensorflow-gpu'); // true
- * isGpuBackend({ backend: 'webgpu', webgpu: { adapter: { software: true, ... }, ... } }); // false
+ * const llvmpipe = { vendor: 'mesa', architecture: '', device: 'llvmpipe', description: '', software: true };
+ * isGpuBackend({ backend: 'webgpu', webgpu: { dawnPackage: null, tfjsPackage: null, adapter: llvmpipe, problem: null } }); // false
  */
 export function isGpuBackend(backend: BackendLike = backendInfo()): boolean {
   // A bare name is judged by the adapter this process selected.

@@ -187,7 +187,9 @@ export function gpuDeviceNodes(): string[] | null {
  * slower than wasm) or a missing one, with the reason in words.
  *
  * @example
- * autoWebGpuVerdict(status); // { use: false, note: 'webgpu adapter llvmpipe (...) skipped (...)' }
+ * const llvmpipe = { vendor: 'mesa', architecture: '', device: 'llvmpipe', description: '', software: true };
+ * autoWebGpuVerdict({ dawnPackage: 'webgpu', tfjsPackage: '@tensorflow/tfjs-backend-webgpu', adapter: llvmpipe, problem: null });
+ * // { use: false, note: 'webgpu adapter ... skipped (METRICLAB_BACKEND=webgpu would use it)' }
  */
 export function autoWebGpuVerdict(status: WebGpuStatus): { use: boolean; note: string } {
   if (status.problem || !status.adapter) return { use: false, note: `webgpu unavailable (${status.problem})` };

@@ -46,7 +46,7 @@ export function pairDistances(
  * Mean distance of same-class (positive) and different-class (negative) pairs.
  *
  * @example
- * meanPairDistances(pairDistances(e, y, { squared: true })); // { positive: 0.41, negative: 1.62 }
+ * meanPairDistances(pairDistances(embeddings, labels, { squared: true })); // e.g. { positive: 0.41, negative: 1.62 }
  */
 export function meanPairDistances({ d, same }: PairDistances): { positive: number; negative: number } {
   const sum = [0, 0];

@@ -129,7 +129,9 @@ export function transformedProbe(
  * Releases the tensors a probe owns (those made by `transformedProbe`).
  *
  * @example
- * disposeProbe(shifted);
+ * const shifted = transformedProbe('test, shifted queries', d.test, { corruption: 'translate', severity: 2, seed: 0 });
+ * probeScores(pixelEmbedding, [shifted]);
+ * disposeProbe(shifted); // its transformed queries and its gallery
  */
 export function disposeProbe(probe: RetrievalProbe): void {
   tf.dispose(probe.gallery ? [probe.queries.x, probe.gallery.x] : [probe.queries.x]);
@@ -142,7 +144,7 @@ export type RetrievalRow = RetrievalScores & { method: string; seed: number; pro
  * Rows of one method on every probe, for one seed.
  *
  * @example
- * rows.push(...retrievalRows('triplet', seed, modelEmbedding(model), probes));
+ * rows.push(...retrievalRows('triplet', 1, modelEmbedding(model), probes)); // one row per probe, seed 1
  */
 export function retrievalRows(
   method: string,

@@ -76,7 +76,7 @@ export function addLabelNoise(labels: LabelsLike, opts: LabelNoiseOptions): Nois
  * Symmetric noise: each label, with probability `rate`, becomes a uniformly random other class.
  *
  * @example
- * const { labels, flipped } = symmetricLabelNoise(train.labels, { rate: 0.2, seed: 7 });
+ * const { labels, flipped } = symmetricLabelNoise(ds.labels, { rate: 0.2, seed: 7 });
  */
 export function symmetricLabelNoise(labels: LabelsLike, opts: Omit<LabelNoiseOptions, 'type'>): NoisyLabels {
   return addLabelNoise(labels, { ...opts, type: 'symmetric' });
@@ -86,7 +86,7 @@ export function symmetricLabelNoise(labels: LabelsLike, opts: Omit<LabelNoiseOpt
  * Pair-flip noise: each label c, with probability `rate`, becomes (c + 1) mod C.
  *
  * @example
- * const { labels, flipped } = pairFlipLabelNoise(train.labels, { rate: 0.2, seed: 7, numClasses: 10 });
+ * const { labels, flipped } = pairFlipLabelNoise(ds.labels, { rate: 0.2, seed: 7, numClasses: 10 });
  */
 export function pairFlipLabelNoise(labels: LabelsLike, opts: Omit<LabelNoiseOptions, 'type'>): NoisyLabels {
   return addLabelNoise(labels, { ...opts, type: 'pair-flip' });

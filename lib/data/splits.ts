@@ -118,7 +118,7 @@ export function classDisjointSplit(
  * sample, so every query has a true match to retrieve.
  *
  * @example
- * const { query, gallery } = queryGallerySplit(test.labels, { queriesPerClass: 10, seed: 3 });
+ * const { query, gallery } = queryGallerySplit(testLabels, { queriesPerClass: 10, seed: 3 });
  */
 export function queryGallerySplit(
   labels: LabelsLike,

@@ -116,8 +116,10 @@ export interface ClaimChecksOptions {
  * the full profile it is recorded as "DOES NOT HOLD", since more data may legitimately change it.
  *
  * @example
- * const checks = new ClaimChecks({ strict: profile === 'quick' });
+ * const checks = new ClaimChecks({ strict: profileFor() === 'quick' });
+ * const [triplet, pixels] = [[0.52, 0.55, 0.5], [0.41, 0.43, 0.4]]; // unseen MAP@R per seed
  * checks.verdict('triplet beats pixels on unseen MAP@R', comparePaired(triplet, pixels), 'better');
+ * const far = 0.25; // a false-accept rate measured on unseen classes
  * checks.that('FAR on unseen classes exceeds 20%', far > 0.2, `FAR ${far.toFixed(3)}`);
  * console.log(checks.report());
  */

@@ -53,7 +53,9 @@ export function metricColumns(job: Pick<ScoringJob, 'precisionKs' | 'recallKs'>)
  * query's values into `perQuery` (one array per metric column, indexed by query).
  *
  * @example
- * scoreQueries(job, perQuery, (rows) => Atomics.add(counter, 0, rows)); // share the chunks
+ * const perQuery = metricColumns(job).map(() => new Float64Array(job.queries.rows));
+ * const counter = new Int32Array(new SharedArrayBuffer(4)); // threads that share it split the queries
+ * scoreQueries(job, perQuery, (rows) => Atomics.add(counter, 0, rows)); // claim: the next chunk's first query
  */
 export function scoreQueries(
   job: ScoringJob,

@@ -7,7 +7,8 @@
  * A worker that fails or exits early makes the call throw instead of returning partial metrics.
  *
  * @example
- * const perQuery = sharedColumns(job, metricColumns(job).length);
+ * import { metricColumns } from './retrieval-scoring';
+ * const perQuery = sharedColumns(job.queries.rows, metricColumns(job).length);
  * scoreInThreads(job, perQuery, 1); // the caller + one worker
  */
 import * as os from 'os';
@@ -139,8 +140,8 @@ export function scoreInThreads(
  * The worker side: score the chunks this thread claims, then report (also on failure).
  *
  * @example
- * // in retrieval-worker.ts
- * await runWorker(workerData as WorkerInput, (name) => useBackend(name));
+ * import { workerData } from 'worker_threads'; // in retrieval-worker.ts
+ * await runWorker(workerData as WorkerInput, (name) => useBackend(name === 'cpu' ? 'cpu' : 'wasm'));
  */
 export async function runWorker(input: WorkerInput, useBackend: (name: string) => Promise<void>): Promise<void> {
   const control = new Int32Array(input.control);

@@ -148,7 +148,7 @@ function checkMined(fn: string, mined: MinedIndices, n: number, m: number): void
  * Checks that labels are class indices in [0, numClasses) (proxy and classifier losses).
  *
  * @example
- * checkClassLabels('proxyNCA', labels, 10);
+ * checkClassLabels('proxyNCA', Int32Array.from([0, 3, 9]), 10); // passes; a label 10 would throw
  */
 export function checkClassLabels(fn: string, labels: Int32Array, numClasses: number): void {
   for (let i = 0; i < labels.length; i++) {

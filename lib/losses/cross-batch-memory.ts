@@ -175,7 +175,9 @@ export class CrossBatchMemory implements MetricLoss {
    * The memory as plain values (only the filled slots), e.g. to save it next to a model.
    *
    * @example
-   * const saved = xbm.state(); ...; xbm.restore(saved);
+   * const saved = xbm.state(); // { embeddings, labels, ... } of the filled slots
+   * xbm.reset();
+   * xbm.restore(saved); // the memory as it was
    */
   state(): CrossBatchMemoryState {
     const filled = tf.tidy(() => tf.slice(this.ring, 0, this.filled));

@@ -62,7 +62,7 @@ export class MarginLoss extends BaseMetricLoss {
  *
  * @example
  * const loss = losses.marginLoss({ margin: 0.2, beta: 1.2 });
- * optimizer.minimize(() => loss.compute(model.predict(x), y).loss, false, [...model.getWeights(), ...loss.trainableWeights()]);
+ * optimizer.minimize(() => loss.compute(model.predict(x) as tf.Tensor2D, labels).loss); // all trainable variables: the model's and beta
  */
 export function marginLoss(options: MarginLossOptions = {}): MarginLoss {
   const fn = 'marginLoss';

@@ -28,8 +28,9 @@ function batchCandidates(labels: Int32Array): CandidateLabels {
  * Positive and negative pair masks, from labels or from mined indices.
  *
  * @example
- * const { pos, neg } = pairMasks(Int32Array.from([0, 0, 1])); // [3, 3]
- * pairMasks(labels, input.ref, input.mined); // [N, M] against a reference
+ * const { pos, neg } = pairMasks(Int32Array.from([0, 0, 1])); // [3, 3]: pos [[0,1,0],[1,0,0],[0,0,0]]
+ * // [2, 3] against three reference candidates, none of them an anchor: pos [[0,0,1],[1,1,0]]
+ * pairMasks(Int32Array.from([0, 1]), { labels: Int32Array.from([1, 1, 0]), m: 3, self: Int32Array.from([-1, -1]) });
  */
 export function pairMasks(
   labels: Int32Array,
@@ -59,7 +60,8 @@ export function pairMasks(
  * Mined indices as pairs: triplets give their (a, p) and (a, n) pairs (as pytorch-metric-learning).
  *
  * @example
- * toPairs({ a, p, n }); // { a1: a, p, a2: a, n }
+ * const [a, p, n] = [Int32Array.from([0]), Int32Array.from([1]), Int32Array.from([2])];
+ * toPairs({ a, p, n }); // { a1: a, p, a2: a, n }: the pairs (0, 1) and (0, 2)
  */
 export function toPairs(mined: MinedIndices): PairIndices {
   if (isPairIndices(mined)) return mined;
@@ -70,7 +72,8 @@ export function toPairs(mined: MinedIndices): PairIndices {
  * Mined indices as triplets: pairs give, per anchor, every (its mined positive, its mined negative).
  *
  * @example
- * toTriplets({ a1, p, a2, n }); // { a, p, n }
+ * const pairs = { a1: Int32Array.from([0]), p: Int32Array.from([1]), a2: Int32Array.from([0, 0]), n: Int32Array.from([2, 3]) };
+ * toTriplets(pairs); // { a: [0, 0], p: [1, 1], n: [2, 3] }
  */
 export function toTriplets(mined: MinedIndices): TripletIndices {
   if (!isPairIndices(mined)) return mined;
@@ -148,7 +151,11 @@ export function negativeMask(labels: Int32Array, ref: CandidateLabels = batchCan
  * The [N, M] distance matrix of anchors against their candidates (the batch or a reference).
  *
  * @example
- * const mat = candidateDistances(this.distance, input);
+ * import { resolveCandidates } from './reference';
+ * const e = tf.tensor2d([[0, 0], [3, 4]]);
+ * const y = Int32Array.from([0, 1]);
+ * const ref = resolveCandidates('myLoss', e, y); // no reference: the batch itself
+ * candidateDistances(distances.euclidean({ normalize: false }), { embeddings: e, labels: y, n: 2, ref }); // [[0, 5], [5, 0]]
  */
 export function candidateDistances(distance: Distance, { embeddings, ref }: LossInput): tf.Tensor2D {
   return ref.isBatch ? distance.pairwise(embeddings) : distance.pairwise(embeddings, ref.embeddings);
@@ -159,7 +166,11 @@ export function candidateDistances(distance: Distance, { embeddings, ref }: Loss
  * pair masks (mined pairs if given).
  *
  * @example
- * const { mat, pos, neg } = pairMatrix(this.distance, input);
+ * import { resolveCandidates } from './reference';
+ * const e = tf.tensor2d([[0, 0], [3, 4], [0, 1]]);
+ * const y = Int32Array.from([0, 1, 0]);
+ * const input = { embeddings: e, labels: y, n: 3, ref: resolveCandidates('myLoss', e, y) };
+ * const { mat, pos, neg } = pairMatrix(distances.euclidean({ normalize: false }), input); // mat [3, 3]; pos[0][2] = 1
  */
 export function pairMatrix(distance: Distance, input: LossInput): PairMasks & { mat: tf.Tensor2D } {
   return { mat: candidateDistances(distance, input), ...pairMasks(input.labels, input.ref, input.mined) };
@@ -169,7 +180,9 @@ export function pairMatrix(distance: Distance, input: LossInput): PairMasks & { 
  * The `positive`/`negative` stats entries of LossParts for a pair matrix and its masks.
  *
  * @example
- * return { groups, ...pairStats(mat, pos, neg) };
+ * const mat = tf.tensor2d([[0, 1], [1, 0]]);
+ * const s = pairStats(mat, tf.zeros([2, 2]), tf.sub(1, tf.eye(2)));
+ * s.negative.values === mat; // true: LossParts' stats entries share the matrix, with their own weights
  */
 export function pairStats(
   mat: tf.Tensor,

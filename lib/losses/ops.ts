@@ -17,7 +17,8 @@ export const VERY_NEGATIVE = -1e30;
  * (log(1 + sum exp)). An empty set gives 0, not -Infinity, and no NaN gradient.
  *
  * @example
- * maskedLogSumExp(x, posMask, 1, true); // [N, 1]: log(1 + Σ_pos exp(x_ij)) per row
+ * const posMask = tf.tensor2d([[0, 1], [1, 0]]);
+ * maskedLogSumExp(tf.tensor2d([[5, 0], [0, 5]]), posMask, 1, true); // [[log 2], [log 2]]: log(1 + Σ_pos exp(x_ij)) per row
  */
 export function maskedLogSumExp(x: tf.Tensor, mask: tf.Tensor, axis: number, addOne = false): tf.Tensor {
   return tf.tidy(() => {
@@ -36,7 +37,8 @@ export function maskedLogSumExp(x: tf.Tensor, mask: tf.Tensor, axis: number, add
  * Entries mat[i[k], j[k]] as a 1-D tensor (a flat gather, so the gradient is a segment sum).
  *
  * @example
- * pickPairs(dist, a, p); // [T] distances of the pairs (a[k], p[k])
+ * const dist = tf.tensor2d([[0, 1, 2], [1, 0, 3]]);
+ * pickPairs(dist, Int32Array.from([0, 1]), Int32Array.from([2, 2])); // [2, 3]: the entries (a[k], p[k])
  */
 export function pickPairs(mat: tf.Tensor2D, i: Int32Array, j: Int32Array): tf.Tensor1D {
   const cols = mat.shape[1];
@@ -49,7 +51,7 @@ export function pickPairs(mat: tf.Tensor2D, i: Int32Array, j: Int32Array): tf.Te
  * "Closeness" logits from a distance matrix: -d for distances, s for similarities.
  *
  * @example
- * closeness(d, mat).div(temperature); // logits for a softmax over neighbours
+ * closeness(distances.euclidean(), x).div(0.1); // -x / 0.1: logits for a softmax over neighbours (for cosine: x / 0.1)
  */
 export function closeness(distance: Distance, mat: tf.Tensor): tf.Tensor {
   return distance.margin(tf.zerosLike(mat), mat);

@@ -38,8 +38,8 @@ export interface Candidates {
  * candidates are the batch, each anchor being its own self.
  *
  * @example
- * const ref = resolveCandidates('contrastive', embeddings, labels, { embeddings: ring, labels: ringLabels });
- * ref.m; // ring rows
+ * const ref = resolveCandidates('contrastive', embeddings, Int32Array.from(labels), { embeddings: memory, labels: memoryLabels });
+ * ref.m; // memory.shape[0]: the candidates are the memory's rows
  */
 export function resolveCandidates(
   fn: string,
@@ -77,7 +77,10 @@ export function resolveCandidates(
  * Per anchor i, `(j, positive)` for every candidate j except i itself.
  *
  * @example
- * forEachCandidate(labels, ref, 0, (j, positive) => { ... });
+ * const y = Int32Array.from([0, 0, 1]);
+ * const seen: [number, boolean][] = [];
+ * forEachCandidate(y, { labels: y, m: 3, self: Int32Array.from([0, 1, 2]) }, 0, (j, positive) => seen.push([j, positive]));
+ * seen; // [[1, true], [2, false]]: anchor 0 itself is skipped
  */
 export function forEachCandidate(
   labels: Int32Array,

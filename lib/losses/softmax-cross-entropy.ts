@@ -33,7 +33,7 @@ class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
  *
  * @example
  * const loss = losses.softmaxCrossEntropy({ numClasses: 10, embeddingSize: 64, seed: 1 });
- * optimizer.minimize(() => loss.compute(model.predict(x), y).loss, false, [...vars, ...loss.trainableWeights()]);
+ * optimizer.minimize(() => loss.compute(model.predict(x) as tf.Tensor2D, labels).loss); // all trainable variables: the model's and the class weights
  */
 export function softmaxCrossEntropy(options: ClassWeightOptions): ClassWeightLoss {
   return new SoftmaxCrossEntropyLoss(options);

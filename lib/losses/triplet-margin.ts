@@ -80,7 +80,8 @@ export class TripletMarginLoss extends BaseMetricLoss {
    * seed's code: term t is relu(d(a_t, p_t) - d(a_t, n_t) + margin).
    *
    * @example
-   * losses.tripletMargin().computeTriplets(anchors, positives, negatives).loss;
+   * const [anchors, positives] = [tf.tensor2d([[1, 0]]), tf.tensor2d([[0.8, 0.6]])];
+   * losses.tripletMargin().computeTriplets(anchors, positives, tf.tensor2d([[0, 1]])).loss; // one triplet's loss
    */
   computeTriplets(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D): LossResult {
     const t = checkEmbeddings(this.name, anchor, { arg: 'anchor' });

@@ -38,7 +38,7 @@ export abstract class BaseMiner implements Miner {
    *
    * @example
    * miner.mine(embeddings, labels);
-   * miner.mine(embeddings, labels, { embeddings: memory, labels: memoryLabels, selfIndex });
+   * miner.mine(embeddings, labels, { embeddings: memory, labels: memoryLabels }); // anchors against the memory
    */
   mine(embeddings: tf.Tensor2D, labels: LabelsLike, reference?: Reference): MinerResult {
     const n = checkEmbeddings(this.name, embeddings);
@@ -129,7 +129,8 @@ export function countPairs({ n, m, self }: MinerInput): number {
  * Per anchor i: `visit(j, positive)` for each candidate j except i itself.
  *
  * @example
- * forEachCandidate(input, i, (j, positive) => { if (!positive) negatives.push(j); });
+ * const negatives: number[] = [];
+ * forEachCandidate(input, 0, (j, positive) => { if (!positive) negatives.push(j); }); // anchor 0's negatives
  */
 export function forEachCandidate(
   { labels, refLabels, m, self }: MinerInput,
@@ -143,7 +144,7 @@ export function forEachCandidate(
  * Anchor i's positive and negative candidates, in candidate order (i itself excluded).
  *
  * @example
- * const { positives, negatives } = splitCandidates(input, a);
+ * const { positives, negatives } = splitCandidates(input, 0); // anchor 0's candidates
  */
 export function splitCandidates(input: MinerInput, i: number): { positives: number[]; negatives: number[] } {
   const positives: number[] = [];

@@ -53,7 +53,7 @@ export function classifierHead(
  *
  * @example
  * const loss = classifierCrossEntropy();
- * const { loss: value } = loss.compute(logits, labels);
+ * const { loss: value } = loss.compute(model.predict(x) as tf.Tensor2D, labels); // model: a classifierHead
  */
 export function classifierCrossEntropy(): MetricLoss {
   const fn = 'classifierCrossEntropy';

@@ -18,6 +18,8 @@ export type RequestChannel = 'shell' | 'control';
  * Connected sockets for one kernel.
  *
  * @example
+ * import { writeConnectionFile } from './connection';
+ * const { info } = await writeConnectionFile('tslab'); // a kernel started with this file's path
  * const client = new KernelClient(info);
  * const { reply } = client.request('shell', 'kernel_info_request', {}, 1000);
  * (await reply)?.content.implementation; // 'tslab'

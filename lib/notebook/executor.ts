@@ -65,7 +65,8 @@ interface CellState {
  * Runs `cell` (a code cell) and fills its outputs, execution_count and metadata.execution.
  *
  * @example
- * const outcome = await executeCell(kernel, new OutputCollector(), cell, { timeout: 60 });
+ * import { OutputCollector } from './outputs';
+ * const outcome = await executeCell(kernel, new OutputCollector(), nb.cells[0], { timeout: 60 }); // a code cell
  * outcome.status; // 'ok'
  */
 export async function executeCell(

@@ -179,7 +179,7 @@ function outputText(o: Output): string {
  * the index lists what the run found rather than text written by hand.
  *
  * @example
- * notebookSummary(executed).headline; // '**fashion-mnist, test classes ...:** pixels 0.608, ...'
+ * notebookSummary(nb).headline; // '**fashion-mnist, test classes ...:** pixels 0.608, ...'
  */
 export function notebookSummary(nb: Notebook): NotebookSummary {
   const summary: NotebookSummary = {};
@@ -240,7 +240,7 @@ export async function writeSite(dir: string, entries: SiteEntry[], title = 'metr
  * their partial outputs) and the index; returns the index path.
  *
  * @example
- * const index = await writeRunSite('out/site', await runNotebooks(paths));
+ * const index = await writeRunSite('out/site', await runNotebooks(['notebooks/01-intro.ipynb']));
  */
 export function writeRunSite(dir: string, results: RunResult[], title?: string): Promise<string> {
   const entries: SiteEntry[] = [];

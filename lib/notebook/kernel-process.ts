@@ -39,7 +39,7 @@ const DRAIN_GRACE_MS = 500;
  * A spawned kernel process.
  *
  * @example
- * const p = KernelProcess.spawn(['python3', '-m', 'ipykernel_launcher', '-f', file], { cwd: '.' });
+ * const p = KernelProcess.spawn(['python3', '-m', 'ipykernel_launcher', '-f', 'kernel-1.json'], { cwd: '.' }); // a connection file
  * await p.stop(2000); // SIGTERM, then SIGKILL after 2 s
  */
 export class KernelProcess {

@@ -57,9 +57,9 @@ function describe(e: ErrorObject, prefix = ''): string {
  * Null when `raw` is a valid nbformat 4 notebook of its minor version, else the reason.
  *
  * @example
- * schemaViolation({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }); // null
- * schemaViolation({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', outputs: 'x' }] });
- * // "cells[0] must have required property 'id'" (or a similar first violation)
+ * const empty = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
+ * schemaViolation(empty); // null
+ * schemaViolation({ ...empty, cells: [{ cell_type: 'code', outputs: 'x' }] }); // 'cells[0].outputs must be array'
  */
 export function schemaViolation(raw: { nbformat_minor?: unknown; cells?: unknown }): string | null {
   const minor = Number(raw.nbformat_minor);

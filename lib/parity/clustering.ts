@@ -10,7 +10,8 @@ function isLabels(v: unknown): v is number[] {
 
 /**
  * @example
- * runClusteringCase(parityFile.cases.find((c) => c.kind === 'clustering')!); // { passed: true, error: 1e-16 }
+ * const parityFile = readParityFile('test/fixtures/parity.json');
+ * runClusteringCase(parityFile.cases.find((c) => c.kind === 'clustering')!); // { passed: true, error: 2.2e-16 }
  */
 export const runClusteringCase: CaseRunner = (c: ParityCase): CaseOutcome => {
   if (!isLabels(c.labels) || !isLabels(c.clusters)) {

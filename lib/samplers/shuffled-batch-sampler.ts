@@ -19,7 +19,7 @@ export interface ShuffledBatchSamplerOptions {
 /**
  * @example
  * const sampler = new ShuffledBatchSampler({ size: ds.labels.length, batchSize: 128, seed: 1 });
- * for (const batch of sampler.epoch(0)) { ... } // every index exactly once per epoch
+ * const batches = sampler.epoch(0); // Int32Array batches of 128: every index exactly once per epoch
  */
 export class ShuffledBatchSampler implements BatchSampler {
   readonly name = 'shuffled';

@@ -29,6 +29,8 @@ export interface SymmetricEigen {
  *
  * @example
  * symmetricEigen(new Float64Array([2, 1, 1, 2]), 2).values; // [3, 1]
+ * import { covariance } from './pca';
+ * const { cov } = covariance({ data: testImages.dataSync<'float32'>(), rows: testImages.shape[0], dims: 784 });
  * symmetricEigen(cov, 784, { vectors: 2 }).vectors;      // the top 2 principal axes, [2, 784]
  */
 export function symmetricEigen(matrix: Float64Array, D: number, options: { vectors?: number } = {}): SymmetricEigen {

@@ -12,6 +12,8 @@ export interface IndexEvaluation {
 
 /**
  * @example
+ * const [ivf, exact] = [new IvfIndex(32, { nlist: 64, nprobe: 8, seed: 1 }), new ExactIndex(32)];
+ * ivf.train(vectors); ivf.add(vectors); exact.add(vectors); // vectors: 32 values each
  * const e = evaluateIndex(ivf, exact, queries);
  * e.recallAt10; // e.g. 0.97
  */

@@ -14,7 +14,9 @@ function above(sign: number, scoreA: number, indexA: number, scoreB: number, ind
  * Places (score, index) at slot `c` (a free slot at the bottom) and moves it up to its place.
  *
  * @example
- * siftUp(scores, indices, size++, 0.3, 7, 1); // push onto a max-heap of `size` entries
+ * const [scores, indices] = [new Float64Array(4), new Int32Array(4)]; // room for 4
+ * let size = 0;
+ * siftUp(scores, indices, size++, 0.3, 7, 1); // push (0.3, item 7) onto a max-heap of `size` entries
  */
 export function siftUp(s: Float64Array, ix: Int32Array, c: number, score: number, index: number, sign: 1 | -1): void {
   while (c > 0) {
@@ -32,7 +34,8 @@ export function siftUp(s: Float64Array, ix: Int32Array, c: number, score: number
  * Places (score, index) at the root of a heap of `n` entries and moves it down to its place.
  *
  * @example
- * siftDown(scores, indices, size, 0.3, 7, 1); // replace a max-heap's top
+ * const [scores, indices] = [Float64Array.from([0.9, 0.5]), Int32Array.from([3, 4])]; // a max-heap of 2
+ * siftDown(scores, indices, 2, 0.3, 7, 1); // replaces its top (0.9, 3): scores [0.5, 0.3], indices [4, 7]
  */
 export function siftDown(s: Float64Array, ix: Int32Array, n: number, score: number, index: number, sign: 1 | -1): void {
   let c = 0;

@@ -117,7 +117,9 @@ export function principalAxes(m: NumericRows, k: number): PrincipalAxes {
  * Projects rows onto axes: out[i, c] = (x_i - mean) · component_c, accumulated in float64.
  *
  * @example
- * projectOntoAxes(rows, axes.mean, axes.components, 2); // Float64Array [N * 2]
+ * const m = { data: Float64Array.from([0, 0, 2, 2]), rows: 2, dims: 2 };
+ * const axes = principalAxes(m, 1);
+ * projectOntoAxes(m, axes.mean, axes.components, 1); // Float64Array [2 * 1]: -√2 and √2 (up to sign)
  */
 export function projectOntoAxes(m: NumericRows, mean: Float64Array, components: Float64Array, k: number): Float64Array {
   const D = m.dims;

@@ -18,7 +18,9 @@ export function finiteMean(values: readonly (number | undefined)[]): number {
  * Summarises one epoch's steps.
  *
  * @example
- * summarizeEpoch(0, steps, 12.5); // { epoch: 0, loss: mean of steps' losses, ... }
+ * const stats = { terms: 10, activeTerms: 5, fractionActive: 0.5, meanPositiveDistance: 0.4, meanNegativeDistance: 0.9 };
+ * const steps = [{ step: 0, epoch: 0, loss: 0.3, ...stats }, { step: 1, epoch: 0, loss: 0.1, ...stats }];
+ * summarizeEpoch(0, steps, 12.5); // { epoch: 0, loss: 0.2 (the mean of the steps' losses), ... }
  */
 export function summarizeEpoch(epoch: number, steps: readonly StepRecord[], seconds: number): EpochRecord {
   const record: EpochRecord = {

@@ -22,7 +22,7 @@ export interface RetrievalEvaluationOptions {
  * with euclidean distance.
  *
  * @example
- * const m = await retrievalMetricsFn()(embeddings, labels); // { recallAt1: 0.8, mapAtR: 0.4, ... }
+ * const m = await retrievalMetricsFn()(embeddings, Int32Array.from(labels)); // { recallAt1: 0.8, mapAtR: 0.4, ... }
  */
 export function retrievalMetricsFn(recallAtK: number[] = [1, 2, 4, 8]): MetricsFn {
   return (embeddings: tf.Tensor2D, labels: Int32Array) => {
@@ -40,7 +40,7 @@ export function retrievalMetricsFn(recallAtK: number[] = [1, 2, 4, 8]): MetricsF
  * `evaluate` options for train: retrieval metrics on (x, labels).
  *
  * @example
- * await train({ ...opts, evaluate: retrievalEvaluation(testImages, testLabels, { every: 2 }),
+ * await train({ ...opts, evaluate: retrievalEvaluation(testImages, Int32Array.from(testLabels), { every: 2 }),
  *   earlyStopping: { monitor: 'recallAt1', patience: 3 } });
  */
 export function retrievalEvaluation(

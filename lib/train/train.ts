@@ -74,7 +74,7 @@ function snapshot(vars: tf.Variable[]): tf.Tensor[] {
  *   epochs: 5,
  *   optimizer: { name: 'adam', learningRate: 1e-3 },
  *   seed: 1,
- *   evaluate: { every: 1, x: testImages, labels: testLabels, metrics: (e, l) => ({ recallAt1: recallAt1(e, l) }) },
+ *   evaluate: { every: 1, x: testImages, labels: Int32Array.from(testLabels), metrics: retrievalMetricsFn([1]) },
  *   earlyStopping: { monitor: 'recallAt1', patience: 2 },
  * });
  */

@@ -124,8 +124,9 @@ export interface TrainData {
    *
    * @example
    * import { augment } from 'metriclab'; // lib/data/corruptions/augment.ts
+   * const runSeed = 1;
    * await train({
-   *   ...options,
+   *   ...opts,
    *   data: {
    *     x: ds.images, // [N, 28, 28, 1]
    *     labels: ds.labels,

@@ -22,6 +22,8 @@ export interface CorruptionGridOptions extends ImageGridOptions {
  * Builds the corruption x severity grid.
  *
  * @example
+ * const clean = new Float32Array(784).fill(0.5); // one 28×28 image
+ * const [s1, s2, s3] = [1, 2, 3].map((s) => corruptPixels(clean, [1, 28, 28], 'gaussian_noise', s, 0));
  * const spec = corruptionGrid(
  *   [{ corruption: 'gaussian noise', images: [clean, s1, s2, s3] }],
  *   { severities: ['clean', 1, 2, 3] },

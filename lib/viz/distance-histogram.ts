@@ -76,6 +76,8 @@ export function histogramBins(input: DistanceHistogramInput, bins: number, fn = 
  * Builds overlaid histograms of positive and negative pair distances.
  *
  * @example
+ * const { d, same } = pairDistances(embeddings, labels);
+ * const [posDistances, negDistances] = [d.filter((_, i) => same[i] === 1), d.filter((_, i) => same[i] === 0)];
  * const spec = distanceHistogram({ positive: posDistances, negative: negDistances }, { bins: 40 });
  */
 export function distanceHistogram(input: DistanceHistogramInput, options: DistanceHistogramOptions = {}): TopLevelSpec {

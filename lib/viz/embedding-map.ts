@@ -30,7 +30,7 @@ export interface EmbeddingMapOptions extends PlotOptions {
  *
  * @example
  * const spec = embeddingMap(
- *   { points: [[0, 0], [1, 1], [5, 5]], labels: [0, 0, 7], classNames: FASHION_NAMES, unseenClasses: [7] },
+ *   { points: [[0, 0], [1, 1], [5, 5]], labels: [0, 0, 7], classNames: FASHION_MNIST_CLASS_NAMES, unseenClasses: [7] },
  *   { title: 'Test embeddings (PCA)' },
  * );
  */

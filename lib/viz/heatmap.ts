@@ -45,6 +45,7 @@ export interface HeatmapOptions extends PlotOptions {
  *   { rowTitle: 'corruption', colTitle: 'severity', valueTitle: 'Recall@1', domain: [0, 1] },
  * );
  * // A before/after difference: red where it got worse, white at 0, blue where it got better.
+ * const gainCells = [{ row: 'gaussian noise', col: 1, value: -0.05 }, { row: 'gaussian noise', col: 2, value: 0.1 }];
  * heatmap(gainCells, { valueTitle: 'Δ Recall@1', scheme: 'diverging', domainMid: 0, format: '+.2f' });
  */
 export function heatmap(cells: readonly HeatmapCell[], options: HeatmapOptions = {}): TopLevelSpec {

@@ -38,6 +38,7 @@ const FRAME_COLORS: Record<Exclude<CellFrame, 'none'>, string> = {
  * Builds a grid of grayscale images.
  *
  * @example
+ * const [img0, img1] = [new Float32Array(784).fill(0.2), new Float32Array(784).fill(0.8)]; // 28×28 each
  * const spec = imageGrid([
  *   { row: 'q1', col: 'query', image: img0, frame: 'query' },
  *   { row: 'q1', col: '1', image: img1, frame: 'wrong', caption: 'shirt' },

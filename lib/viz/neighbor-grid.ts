@@ -28,9 +28,10 @@ export interface NeighborGridOptions extends ImageGridOptions {
  * Builds a query / top-K neighbour grid with wrong neighbours marked in red.
  *
  * @example
+ * const pixels = testImages.arraySync(); // one 784-value row per image
  * const spec = neighborGrid(
- *   [{ query: { image: testImages[0], label: 3 }, neighbors: [{ image: galleryImages[7], label: 3 }] }],
- *   { classNames: FASHION_NAMES, title: 'Top-5 neighbours' },
+ *   [{ query: { image: pixels[0], label: 3 }, neighbors: [{ image: pixels[7], label: 3 }] }],
+ *   { classNames: FASHION_MNIST_CLASS_NAMES, title: 'Nearest neighbour' },
  * );
  */
 export function neighborGrid(rows: readonly NeighborRow[], options: NeighborGridOptions = {}): TopLevelSpec {

@@ -35,7 +35,7 @@ export interface PcaResult {
  * Projects rows onto their top principal components.
  *
  * @example
- * const { points, explainedVarianceRatio } = pca(embeddingRows, { components: 2 });
+ * const { points, explainedVarianceRatio } = pca(embeddings, { components: 2 });
  * const spec = embeddingMap({ points, labels });
  */
 export function pca(data: MatrixLike, options: PcaOptions = {}): PcaResult {

@@ -44,7 +44,7 @@ export type ImageLike = GrayImage | ReadonlyArray<ArrayLike<number>> | ArrayLike
  * Normalises an image argument to a GrayImage: flat arrays must be square (28x28 = 784 values).
  *
  * @example
- * toGrayImage(new Float32Array(784)); // { width: 28, height: 28, pixels }
+ * toGrayImage('show', 'image', new Float32Array(784)); // { width: 28, height: 28, pixels }; errors name show's image
  */
 export function toGrayImage(fn: string, arg: string, image: ImageLike): GrayImage {
   if (image && typeof image === 'object' && 'pixels' in image) {

@@ -99,7 +99,7 @@ function interactiveSpec(spec: TopLevelSpec): Record<string, unknown> {
  *
  * @example
  * await show(trainingCurves(runs), { interactive: true });
- * await show(recallAtKBars(rows), { file: 'out/recall.png' }); // also saved; outside Jupyter, only saved
+ * await show(recallAtKBars([{ method: 'triplet', k: 1, recall: 0.82 }]), { file: 'out/recall.png' }); // also saved; outside Jupyter, only saved
  */
 export async function show(spec: TopLevelSpec, options: ShowOptions = {}): Promise<void> {
   const scale = options.scale ?? 2;

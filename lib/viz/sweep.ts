@@ -92,11 +92,13 @@ export function aggregateSweep(records: readonly SweepRecord[], errorBars: Error
  * Builds a sweep plot.
  *
  * @example
+ * const recall = (margin: number, seed: number): number => 0.8 - margin + 0.01 * seed; // a run's Recall@1
  * const spec = sweepPlot(
  *   [0.05, 0.1, 0.2].flatMap((margin) => [1, 2, 3].map((seed) => ({ param: margin, seed, value: recall(margin, seed) }))),
  *   { xTitle: 'margin', yTitle: 'Recall@1', errorBars: 'std', logX: true },
  * );
  * // Times over decades: both axes logarithmic.
+ * const costRecords = [8, 64, 512].map((size) => ({ param: size, seed: 1, value: 0.02 * size }));
  * sweepPlot(costRecords, { logX: true, logY: true, errorBars: 'minmax', xTitle: 'batch size', yTitle: 'ms' });
  */
 export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions = {}): TopLevelSpec {

@@ -24,7 +24,7 @@ export interface UmapOptions {
  * Projects rows to 2-D with UMAP.
  *
  * @example
- * const points = umap(embeddingRows, { seed: 1, nNeighbors: 15 });
+ * const points = umap(embeddings, { seed: 1, nNeighbors: 15 });
  * const spec = embeddingMap({ points, labels });
  */
 export function umap(data: MatrixLike, options: UmapOptions = {}): number[][] {

@@ -37,10 +37,30 @@ const CONTEXT: Record<string, string> = {
   queries: 'number[][]',
   x: 'tf.Tensor2D',
   nb: 'Notebook',
+  optimizer: 'tf.Optimizer',
+  sampler: 'TrainSampler',
+  data: 'TrainData',
+  opts: 'TrainOptions',
+  loss: 'BaseMetricLoss',
+  miner: 'BaseMiner',
+  input: 'MinerInput',
+  xbm: 'CrossBatchMemory',
+  memory: 'tf.Tensor2D',
+  memoryLabels: 'number[]',
+  d: 'CourseData',
+  probes: 'RetrievalProbe[]',
+  rows: 'RetrievalRow[]',
+  job: 'ScoringJob',
+  result: 'RunResult',
+  results: 'RunResult[]',
+  msg: 'JupyterMessage',
+  kernel: 'Kernel',
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
-  "import type { History, CurveRun, LoadedDataset } from 'metriclab';\nimport type { Notebook } from 'metriclab/runner';";
+  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage, Kernel } from 'metriclab/runner';\n" +
+  // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
+  "import type { ScoringJob } from '@lib/eval/retrieval-scoring';";
 
 /** Diagnostics that are style, not correctness, in a snippet (unused names, implicit any in callbacks of untyped JSON). */
 const IGNORED_CODES = new Set([6133, 6192, 6196, 6198]);
@@ -74,12 +94,25 @@ function exportNames(program: ts.Program, file: string): string[] {
     : [];
 }
 
+/** CONTEXT_TYPES' imports, less the names the example already imports (a second import would clash). */
+function contextTypes(taken: Set<string>, spec: (s: string) => string): string {
+  return CONTEXT_TYPES.replace(/import type \{ ([^}]*) \} from '([^']+)';/g, (_, names: string, from: string) => {
+    const kept = names.split(', ').filter((n) => !taken.has(n));
+    return kept.length ? `import type { ${kept.join(', ')} } from '${spec(from)}';` : '';
+  });
+}
+
 /** The example as a module: hoisted imports, automatic imports of the names it uses, body in an async function. */
 function buildSource(ex: DocExample, names: Names, spec: (s: string) => string): Built {
   const imports: string[] = [];
   const body: string[] = [];
   const imported = new Set<string>();
   for (const line of ex.code.split('\n')) {
+    const bare = /^import\s+'([^']+)';?\s*(\/\/.*)?$/.exec(line);
+    if (bare) {
+      imports.push(`import '${spec(bare[1])}';`);
+      continue;
+    }
     const m = /^import\s+(.*)\s+from\s+'([^']+)';?\s*(\/\/.*)?$/.exec(line);
     if (!m) {
       body.push(line);
@@ -90,7 +123,7 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
   }
   const code = body.join('\n');
   const uses = (name: string): boolean =>
-    !imported.has(name) && new RegExp(`(^|[^\\w$.'])${name.replace(/\$/g, '\\$')}\\b`).test(code);
+    !imported.has(name) && new RegExp(`(^|[^\\w$.']|\\.\\.\\.)${name.replace(/\$/g, '\\$')}\\b`).test(code);
   const own = names.own.filter(uses);
   const pub = names.pub.filter((n) => uses(n) && !own.includes(n));
   const runner = names.runner.filter((n) => uses(n) && !own.includes(n) && !pub.includes(n));
@@ -102,16 +135,33 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
     own.length ? `import { ${own.join(', ')} } from '${spec('./' + path.basename(ex.file))}';` : '',
     pub.length ? `import { ${pub.join(', ')} } from '${spec('metriclab')}';` : '',
     runner.length ? `import { ${runner.join(', ')} } from '${spec('metriclab/runner')}';` : '',
-    context.length
-      ? CONTEXT_TYPES.replace(/'metriclab'/g, `'${spec('metriclab')}'`).replace(
-          /'metriclab\/runner'/g,
-          `'${spec('metriclab/runner')}'`,
-        )
-      : '',
+    context.length ? contextTypes(new Set([...imported, ...own, ...pub, ...runner]), spec) : '',
     ...context.map((n) => `declare const ${n}: ${CONTEXT[n]};`),
   ].filter(Boolean);
   const source = `${header.join('\n')}\nvoid tf;\nvoid fs;\nexport async function example(): Promise<void> {\n${code}\n}\n`;
   return { example: ex, names, key: keyOf(ex), source, usesContext: context.length > 0 };
+}
+
+/** Whether the example's body refers to one of the header's `declare const` context values. */
+function refersToDeclared(sf: ts.SourceFile, checker: ts.TypeChecker): boolean {
+  const isContext = (d: ts.Declaration): boolean =>
+    ts.isVariableDeclaration(d) &&
+    d.getSourceFile() === sf &&
+    ts.isVariableStatement(d.parent.parent) &&
+    (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Ambient) !== 0;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && !ts.isVariableDeclaration(node.parent)) {
+      const sym = ts.isShorthandPropertyAssignment(node.parent)
+        ? checker.getShorthandAssignmentValueSymbol(node.parent)
+        : checker.getSymbolAtLocation(node);
+      found = (sym?.declarations ?? []).some(isContext);
+    }
+    ts.forEachChild(node, visit);
+  };
+  sf.statements.filter(ts.isFunctionDeclaration).forEach(visit);
+  return found;
 }
 
 /**
@@ -126,6 +176,7 @@ function specifierMapper(fromDir: string, ex: DocExample): (s: string) => string
   return (s) => {
     if (s === 'metriclab') return rel(path.join(LIB, 'index.ts'));
     if (s === 'metriclab/runner') return rel(path.join(LIB, 'runner.ts'));
+    if (s.startsWith('@lib/')) return rel(path.join(LIB, `${s.slice(5)}.ts`));
     if (s.startsWith('.')) return rel(path.resolve(LIB, path.dirname(ex.file), s));
     return s;
   };
@@ -167,9 +218,11 @@ describe('@example blocks in lib/', function () {
       virtual.has(f) ? ts.createSourceFile(f, virtual.get(f)!.source, lang) : getSourceFile(f, lang, ...rest);
     host.fileExists = (f) => virtual.has(f) || fileExists(f);
     const program = ts.createProgram([...config.fileNames, ...virtual.keys()], options, host, base);
+    const checker = program.getTypeChecker();
     for (const [file, b] of virtual) {
-      built.set(b.key, b);
       const sf = program.getSourceFile(file)!;
+      // A name the example declares itself (a parameter `d`, `const { loss }`) is not a use of CONTEXT.
+      built.set(b.key, { ...b, usesContext: b.usesContext && refersToDeclared(sf, checker) });
       const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].filter(
         (d) => !IGNORED_CODES.has(d.code),
       );
@@ -207,7 +260,9 @@ describe('@example blocks in lib/', function () {
         !failures.has(b.key) &&
         !b.usesContext &&
         b.example.code.split('\n').length <= 3 &&
-        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\./.test(b.example.code),
+        !/\bfs\.|writeFile|runNotebook|installKernelSpec|Kernel\.start|show\(|runCourse|process\.|workerData|registerKernel|readFontInfo|spawn\(|\b(load|save)[A-Z]\w*\(/.test(
+          b.example.code,
+        ),
     );
     assert.ok(runnable.length >= 20, `only ${runnable.length} runnable examples`);
     const dir = path.join(ROOT, 'test', '.tmp', 'examples');

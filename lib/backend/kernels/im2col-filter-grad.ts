@@ -8,6 +8,7 @@
  * NCHW inputs, non-float32 inputs and backends other than wasm go to `fallback`.
  *
  * @example
+ * import { bridgeKernel } from '../kernel-bridge';
  * tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm',
  *   kernelFunc: im2colFilterGrad(bridgeKernel('Conv2DBackpropFilter')) });
  */

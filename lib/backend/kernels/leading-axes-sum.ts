@@ -10,7 +10,7 @@
  * const shipped = tf.getKernel('Sum', 'wasm')!;
  * tf.unregisterKernel('Sum', 'wasm');
  * tf.registerKernel({ ...shipped, kernelFunc: leadingAxesSum(shipped.kernelFunc) });
- * tf.sum(dy, [0, 1, 2]); // [c], one pass
+ * tf.sum(tf.ones([8, 14, 14, 16]), [0, 1, 2]); // [16], one pass
  */
 import * as tf from '@tensorflow/tfjs';
 import { wasmFloat32Inputs } from './io';

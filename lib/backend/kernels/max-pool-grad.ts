@@ -7,6 +7,7 @@
  * wasm go to `fallback`.
  *
  * @example
+ * import { bridgeKernel } from '../kernel-bridge';
  * tf.unregisterKernel('MaxPoolGrad', 'wasm');
  * tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm',
  *   kernelFunc: maxPoolGradKernel(bridgeKernel('MaxPoolGrad')) });

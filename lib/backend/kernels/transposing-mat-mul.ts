@@ -11,7 +11,7 @@
  * const shipped = tf.getKernel('BatchMatMul', 'wasm')!;
  * tf.unregisterKernel('BatchMatMul', 'wasm');
  * tf.registerKernel({ ...shipped, kernelFunc: transposingMatMul(shipped.kernelFunc) });
- * tf.matMul(a, b, false, true); // now Transpose + XNNPACK
+ * tf.matMul(tf.ones([4, 3]), tf.ones([5, 3]), false, true); // [4, 5], now Transpose + XNNPACK
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -4,6 +4,7 @@
  * triplet loss's gather); this is O(size of x). float32 only; other dtypes go to `fallback`.
  *
  * @example
+ * import { bridgeKernel } from '../kernel-bridge';
  * tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm',
  *   kernelFunc: unsortedSegmentSumKernel(bridgeKernel('UnsortedSegmentSum')) });
  */

@@ -26,7 +26,7 @@ export interface AugmentOptions {
  * Randomly augments a batch [N, H, W, 1]; returns a new tensor.
  *
  * @example
- * const x = augment(batchImages, { seed: step, maxShift: 2, maxRotation: 10, noiseStd: 0.05 });
+ * const x = augment(images, { seed: 3, maxShift: 2, maxRotation: 10, noiseStd: 0.05 }); // a new seed each step
  */
 export function augment(images: tf.Tensor4D, opts: AugmentOptions): tf.Tensor4D {
   const fn = 'augment';

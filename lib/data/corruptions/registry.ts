@@ -32,7 +32,7 @@ export const MAX_SEVERITY = 5;
  * array clipped to [0, 1].
  *
  * @example
- * const out = corruptPixels(pixels, [n, 28, 28], 'fog', 3, 42);
+ * const out = corruptPixels(new Float32Array(2 * 28 * 28).fill(0.5), [2, 28, 28], 'fog', 3, 42); // Float32Array(1568)
  */
 export function corruptPixels(
   pixels: Float32Array,
@@ -74,7 +74,7 @@ export function checkImages(fn: string, images: unknown): [number, number, numbe
  *
  * @example
  * for (const name of CORRUPTIONS) {
- *   const shifted = corrupt(test.images, name, 3, { seed: 0 });
+ *   const shifted = corrupt(images, name, 3, { seed: 0 });
  *   // ... evaluate retrieval on `shifted`
  *   shifted.dispose();
  * }

@@ -150,6 +150,9 @@ export function fontScale(cells: readonly GlyphCell[]): number {
  * one already kept; at most CLASSES_PER_SCRIPT, in code point order.
  *
  * @example
+ * import { readFontInfo } from './sfnt';
+ * const spec = GLYPH_SCRIPTS.find((s) => s.name === 'Devanagari')!;
+ * const primaryFont = readFontInfo('/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf'); // fonts-noto-core
  * const classes = await chooseCharacters(spec, primaryFont); // e.g. [0x0915, 0x0916, ...]
  */
 export async function chooseCharacters(spec: ScriptSpec, primary: FontInfo): Promise<number[]> {
@@ -206,7 +209,9 @@ export interface DrawnInstance {
  * and later passes each instance also gets a seeded weight change.
  *
  * @example
- * const byClass = await drawScript(spec.name, fonts, [0x0e01, 0x0e02]); // 2 × INSTANCES_PER_CLASS images
+ * import { readFontInfo } from './sfnt';
+ * const fonts = ['NotoSansThai-Regular.ttf', 'NotoSerifThai-Regular.ttf'].map((f) => readFontInfo(`/usr/share/fonts/truetype/noto/${f}`));
+ * const byClass = await drawScript('Thai', fonts, [0x0e01, 0x0e02]); // 2 classes × INSTANCES_PER_CLASS images
  */
 export async function drawScript(
   script: string,

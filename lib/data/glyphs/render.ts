@@ -94,7 +94,8 @@ function inkBox(ink: Float32Array): InkBox | null {
  * another font) and cuts the sheet into cells.
  *
  * @example
- * const cells = await renderSheet(readFontInfo(file), [0x0e01, 0x0e02]);
+ * import { readFontInfo } from './sfnt';
+ * const cells = await renderSheet(readFontInfo('/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf'), [0x0e01, 0x0e02]);
  * cells[0].box; // the ink bounding box of ก, or null when the font drew nothing
  */
 export async function renderSheet(font: FontInfo, codePoints: readonly number[]): Promise<GlyphCell[]> {
@@ -182,6 +183,8 @@ function morph(ink: Float32Array, dilate: boolean, box: InkBox): { ink: Float32A
  * the affine map centred on the ink box, then the elastic field; 4×4 supersampling per pixel.
  *
  * @example
+ * import { readFontInfo } from './sfnt';
+ * const cells = await renderSheet(readFontInfo('/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf'), [0x0e01]);
  * const pixels = drawInstance(cells[0], plainDistortion(0.25)); // Uint8Array(784)
  */
 export function drawInstance(cell: GlyphCell, d: Distortion): Uint8Array {
