@@ -116,10 +116,11 @@ describeAllBackends('losses on hand-derived inputs', () => {
 });
 
 describe('losses: bad input is refused with a message naming the argument', () => {
+  let e3: tf.Tensor2D;
   before(async () => {
     await ready();
+    e3 = tf.tensor2d([[0], [1], [1.2]]);
   });
-  const e3 = tf.tensor2d([[0], [1], [1.2]]);
   after(() => e3.dispose());
   const cases: [string, () => unknown, string][] = [
     [
