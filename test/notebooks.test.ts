@@ -52,10 +52,10 @@ describe('the course (quick profile, headless, as npm start runs it)', function 
     siteIndex = course.index;
   });
 
-  it('finds the five course notebooks', function () {
+  it('finds the six course notebooks', function () {
     assert.deepEqual(
       notebooks.map((n) => n.slice(0, 2)),
-      ['01', '02', '03', '04', '05'],
+      ['01', '02', '03', '04', '05', '06'],
       `notebooks found in ${NOTEBOOK_DIR}: ${notebooks.join(', ')}`,
     );
   });
