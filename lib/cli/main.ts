@@ -2,6 +2,10 @@
  * `metriclab <command> [options]`: dispatches to one module per command, loaded on demand so
  * that `metriclab run` does not pay for tfjs start-up and `metriclab info` does not load the runner.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PACKAGE_ROOT } from '../package-root';
+
 export interface Command {
   summary: string;
   /** Runs the command; resolves with the process exit code. */
@@ -23,6 +27,8 @@ function usage(summaries: Record<string, string>): string {
   return [
     'Usage: metriclab <command> [options]',
     '',
+    '       metriclab --version',
+    '',
     'Commands:',
     ...lines,
     '',
@@ -30,8 +36,18 @@ function usage(summaries: Record<string, string>): string {
   ].join('\n');
 }
 
+/** The installed package's version, read from its package.json (one source of truth). */
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    console.log(packageVersion());
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const summaries: Record<string, string> = {};
     for (const [n, load] of Object.entries(COMMANDS)) summaries[n] = (await load()).summary;
