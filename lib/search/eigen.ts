@@ -184,12 +184,19 @@ function tridiagonalEigenvalues(diag: Float64Array, off: Float64Array): Float64A
   const d = Float64Array.from(diag);
   const e = new Float64Array(n);
   e.set(off);
+  // Besides the usual relative test, an off-diagonal below eps² · ‖T‖ counts as zero: with
+  // constant inputs (the always-black border pixels of MNIST) T has zero diagonal blocks where
+  // the relative test asks for an exact 0 and the iteration stalls on round-off (LAPACK's dsterf
+  // adds safmin there for the same reason).
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  const negligible = Number.EPSILON * Number.EPSILON * norm;
   for (let l = 0; l < n; l++) {
     for (let iter = 0; ; iter++) {
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * dd || Math.abs(e[m]) <= negligible) break;
       }
       if (m === l) break;
       if (iter === 100) throw new Error('Error in symmetricEigen: QL iteration did not converge');

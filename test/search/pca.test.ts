@@ -3,6 +3,8 @@
  * references: covariance by a direct double loop, eigenpairs checked by their residual.
  */
 import * as assert from 'assert';
+import * as path from 'path';
+import { readIdx } from '../../lib/data/idx';
 import { Random } from '../../lib/random';
 import { symmetricEigen } from '../../lib/search/eigen';
 import { Pca, covariance, principalAxes } from '../../lib/search/pca';
@@ -86,6 +88,35 @@ describe('search: eigensolver and PCA', () => {
     expectClose(values, [5, 3, 2, 1, 0.5], 1e-12, 0, 'values');
     const [res, orth] = residuals(a, D, values, vectors);
     assert.ok(res < 1e-12 && orth < 1e-12, `residual ${res}, orthogonality ${orth}`);
+  });
+
+  it('symmetricEigen: the pixel covariance of MNIST (156 always-black pixels) converges and keeps trace and norm', () => {
+    // Zero rows and columns give the tridiagonal form zero diagonal blocks, where a purely
+    // relative deflation test never fires (this matrix once failed with "did not converge").
+    const images = readIdx(path.join(__dirname, '..', '..', 'data', 'mnist', 't10k-images-idx3-ubyte.gz'));
+    const [n, h, w] = images.shape;
+    const D = h * w;
+    const { cov } = covariance({ data: Float32Array.from(images.data, (v) => v / 255), rows: n, dims: D });
+    const { values, vectors } = symmetricEigen(cov, D, { vectors: 3 });
+    let trace = 0;
+    let frobenius2 = 0;
+    let constant = 0;
+    for (let i = 0; i < D; i++) {
+      trace += cov[i * D + i];
+      if (cov[i * D + i] === 0) constant++;
+      for (let j = 0; j < D; j++) frobenius2 += cov[i * D + j] ** 2;
+    }
+    assert.ok(constant > 100, `expected many constant pixels, found ${constant}`);
+    const sum = values.reduce((s, v) => s + v, 0);
+    const sumSq = values.reduce((s, v) => s + v * v, 0);
+    assert.ok(Math.abs(sum - trace) < 1e-9 * trace, `sum of eigenvalues ${sum} vs trace ${trace}`);
+    assert.ok(Math.abs(sumSq - frobenius2) < 1e-9 * frobenius2, `sum of squares ${sumSq} vs ${frobenius2}`);
+    assert.ok(
+      values.filter((v) => Math.abs(v) < 1e-12 * values[0]).length >= constant,
+      'a zero eigenvalue per constant pixel',
+    );
+    const [res, orth] = residuals(cov, D, values.slice(0, 3), vectors);
+    assert.ok(res < 1e-10 && orth < 1e-10, `top 3: residual ${res}, orthogonality ${orth}`);
   });
 
   it('symmetricEigen: the leading 5 of 120 match the full solve, and values need no vectors', () => {
