@@ -83,3 +83,12 @@ export function finiteField(fn: string, arg: string, index: number, key: string,
   }
   return value;
 }
+
+/**
+ * The scale of a quantitative axis that ends where the data end: vega-lite's default "nice"
+ * domain stretches a log axis to whole decades (0.01..2 becomes 0.01..10) and a linear one to
+ * round numbers, leaving empty bands that squash the curves. Linear axes also drop the zero.
+ */
+export function dataScale(log: boolean | undefined): { type: 'log'; nice: false } | { zero: false; nice: false } {
+  return log ? { type: 'log', nice: false } : { zero: false, nice: false };
+}

@@ -4,7 +4,7 @@
  */
 import { summarize } from '../eval/stats';
 import { checkOneOf, fail } from '../validate';
-import { checkNonEmpty, finiteField, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
+import { checkNonEmpty, dataScale, finiteField, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
 
 /** One run of the sweep: a parameter value, the metric it got, and optionally seed and series. */
 export interface SweepRecord {
@@ -113,7 +113,7 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
     field: 'param',
     type: 'quantitative',
     title: options.xTitle ?? 'parameter',
-    scale: options.logX ? { type: 'log' } : { zero: false },
+    scale: dataScale(options.logX),
   };
   const color = { field: 'series', type: 'nominal', title: null };
   // Both layers carry the same y title: vega-lite joins differing titles ("Recall@1, lo") and a
@@ -128,7 +128,7 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
           field: 'mean',
           type: 'quantitative',
           title: yTitle,
-          scale: options.logY ? { type: 'log' } : { zero: false },
+          scale: dataScale(options.logY),
         },
         color,
         tooltip: ['series', 'param', 'mean', 'std', 'n'].map((f) => ({
@@ -143,7 +143,7 @@ export function sweepPlot(records: readonly SweepRecord[], options: SweepOptions
       mark: { type: 'errorbar', ticks: true },
       encoding: {
         x,
-        y: { field: 'lo', type: 'quantitative', title: yTitle, ...(options.logY ? { scale: { type: 'log' } } : {}) },
+        y: { field: 'lo', type: 'quantitative', title: yTitle, scale: dataScale(options.logY) },
         y2: { field: 'hi' },
         color,
       },

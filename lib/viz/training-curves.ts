@@ -3,7 +3,7 @@
  * metric (each with its own y scale, since loss and Recall@1 live on different ranges).
  */
 import { fail } from '../validate';
-import { checkNonEmpty, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
+import { checkNonEmpty, dataScale, topLevel, type PlotOptions, type TopLevelSpec } from './spec';
 
 /**
  * One training run: a name and its history rows (e.g. `{ step: 10, loss: 0.4, recallAt1: 0.7 }`).
@@ -74,7 +74,7 @@ export function trainingCurves(runs: readonly CurveRun[], options: TrainingCurve
       field: 'value',
       type: 'quantitative',
       title: null,
-      scale: options.logY ? { type: 'log' } : { zero: false },
+      scale: dataScale(options.logY),
     },
     color: { field: 'run', type: 'nominal', title: 'run', sort: runs.map((r) => r.name) },
   };

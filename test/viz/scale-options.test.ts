@@ -3,7 +3,7 @@
  * midpoint. Checked in the compiled vega spec (the scale vega will build) and in the rendered SVG.
  */
 import { strict as assert } from 'assert';
-import { compileSpec, heatmap, sweepPlot, toSvg } from '../../lib/viz';
+import { compileSpec, heatmap, sweepPlot, toSvg, trainingCurves } from '../../lib/viz';
 import { countMarks } from './helpers';
 
 interface VegaScale {
@@ -11,6 +11,8 @@ interface VegaScale {
   type?: string;
   domain?: unknown;
   domainMid?: number;
+  nice?: boolean;
+  zero?: boolean;
   range?: unknown;
 }
 
@@ -42,6 +44,28 @@ describe('viz scale options', function () {
     const svg = await toSvg(both);
     assert.equal(countMarks(svg, 'line mark'), 1);
     assert.equal(countMarks(svg, 'errorbar'), 3);
+  });
+
+  it('sweepPlot and trainingCurves: axes end where the data end (no nice decades, no forced zero)', async function () {
+    // 8..128 on a nice log axis would run 1..1000: two empty decades beside the curve.
+    for (const [spec, names] of [
+      [sweepPlot(records, { logX: true, logY: true }), ['x', 'y']],
+      [sweepPlot(records), ['x', 'y']],
+    ] as const) {
+      for (const name of names) {
+        const s = await scale(spec, name);
+        assert.equal(s.nice, false, `${name} scale: nice`);
+        if (s.type !== 'log') assert.equal(s.zero, false, `${name} scale: zero`);
+      }
+    }
+    const curves = trainingCurves([{ name: 'a', points: [1, 2, 3].map((step) => ({ step, loss: 10 ** step })) }], {
+      logY: true,
+    });
+    // Faceted: the y scale lives in each cell ('child_y').
+    const compiled = JSON.stringify(await compileSpec(curves));
+    const yScale = compiled.match(/\{"name":"child_y","type":"log"[^]*?"nice":(true|false)/);
+    assert.ok(yScale, 'a log child_y scale');
+    assert.equal(yScale[1], 'false');
   });
 
   it('sweepPlot logY: refuses values and std bars that a log axis cannot show', function () {

@@ -171,7 +171,7 @@ describe('viz spec builders', function () {
     const t = texts(svg);
     for (const s of ['margin', 'Recall@1', '0.01', '0.1', '1']) assert.ok(t.includes(s), s);
     const layers = (spec as { layer: { encoding: { x: { scale: unknown } } }[] }).layer;
-    assert.deepEqual(layers[0].encoding.x.scale, { type: 'log' });
+    assert.deepEqual(layers[0].encoding.x.scale, { type: 'log', nice: false });
     const noBars = await toSvg(sweepPlot(records, { errorBars: 'none' }));
     assert.equal(countMarks(noBars, 'errorbar'), 0);
     assert.throws(
