@@ -82,6 +82,9 @@ export function embeddingHealth(embeddings: VectorsLike, labels: LabelsLike, opt
   const x = toMatrix(FN, embeddings, 'embeddings');
   const y = labelsToArray(FN, labels, x.rows);
   if (x.rows < 2) fail(FN, 'embeddings', 'have at least 2 rows', x.rows);
+  if (options?.seed === undefined) {
+    fail(FN, 'options.seed', 'be given (an integer or a Random): pairs and triplets are sampled', options?.seed);
+  }
   const rng = toRandom(options.seed);
   const maxPairs = checkNumber(FN, 'maxPairs', options.maxPairs ?? 100000, { min: 1, integer: true });
   const bins = checkNumber(FN, 'bins', options.bins ?? 20, { min: 1, integer: true });

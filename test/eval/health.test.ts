@@ -131,4 +131,16 @@ describe('embeddingHealth', () => {
       /Error in embeddingHealth: collapseThreshold must be > 0, but got 0/,
     );
   });
+  it('asks for the seed by name when it is missing', () => {
+    const two = [
+      [1, 0],
+      [0, 1],
+    ];
+    for (const options of [{}, undefined]) {
+      assert.throws(
+        () => embeddingHealth(two, [0, 1], options as unknown as { seed: number }),
+        /Error in embeddingHealth: options\.seed must be given \(an integer or a Random\)/,
+      );
+    }
+  });
 });
