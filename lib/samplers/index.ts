@@ -7,7 +7,12 @@
  * const batches = new PKSampler({ labels, classesPerBatch: 8, samplesPerClass: 4, seed: 0 }).epoch(0);
  */
 export { PKSampler, type PKSamplerOptions } from './pk-sampler';
-export { RandomTupleSampler, type RandomTupleSamplerOptions, type TupleShape } from './random-tuple-sampler';
+export {
+  BatchIndexer,
+  RandomTupleSampler,
+  type RandomTupleSamplerOptions,
+  type TupleShape,
+} from './random-tuple-sampler';
 export { RandomTripletSampler, type RandomTripletSamplerOptions, type TripletBatch } from './random-triplet-sampler';
 export { RandomPairSampler, type RandomPairSamplerOptions, type PairBatch } from './random-pair-sampler';
 export { ShuffledBatchSampler, type ShuffledBatchSamplerOptions } from './shuffled-batch-sampler';

@@ -15,6 +15,9 @@ import {
   samplerLabels,
 } from './common';
 
+// A subclass's drawBatch adds the samples it uses to this indexer: part of the contract.
+export { BatchIndexer };
+
 /** The options every random tuple sampler takes. */
 export interface RandomTupleSamplerOptions {
   labels: LabelsLike;
@@ -38,13 +41,25 @@ export interface TupleShape {
  * Base of the uniformly random tuple samplers.
  *
  * @example
- * class RandomPairs extends RandomTupleSampler<PairBatch> {
- *   readonly name = 'random-pairs';
+ * // Pairs of two images of one class: the indices to embed, and each pair's batch positions.
+ * interface SameClassBatch { indices: Int32Array; a: Int32Array; p: Int32Array }
+ * class SameClassPairs extends RandomTupleSampler<SameClassBatch> {
+ *   readonly name = 'same-class-pairs';
  *   constructor(opts: RandomTupleSamplerOptions & { pairsPerBatch: number }) {
- *     super(opts, { fn: 'RandomPairs', perBatchArg: 'pairsPerBatch', perBatch: opts.pairsPerBatch, samplesPerTuple: 2 });
+ *     super(opts, { fn: 'SameClassPairs', perBatchArg: 'pairsPerBatch', perBatch: opts.pairsPerBatch, samplesPerTuple: 2 });
  *   }
- *   protected drawBatch(rng: Random, batch: BatchIndexer): PairBatch { ... }
+ *   protected drawBatch(rng: Random, batch: BatchIndexer): SameClassBatch {
+ *     const a = new Int32Array(this.perBatch);
+ *     const p = new Int32Array(this.perBatch);
+ *     for (let i = 0; i < this.perBatch; i++) {
+ *       const anchor = rng.choice(this.index.anchors);
+ *       a[i] = batch.add(anchor);
+ *       p[i] = batch.add(this.index.positive(rng, anchor));
+ *     }
+ *     return { indices: batch.indices(), a, p };
+ *   }
  * }
+ * new SameClassPairs({ labels: [0, 0, 1, 1], seed: 1, pairsPerBatch: 2 }).epoch(0)[0].a.length; // 2
  */
 export abstract class RandomTupleSampler<B> {
   abstract readonly name: string;

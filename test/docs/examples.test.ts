@@ -55,12 +55,15 @@ const CONTEXT: Record<string, string> = {
   results: 'RunResult[]',
   msg: 'JupyterMessage',
   kernel: 'Kernel',
+  args: 'Parameters<tf.KernelFunc>[0]',
+  info: 'tf.backend_util.Conv2DInfo',
+  webgpu_util: 'WebGpuDispatchUtil',
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
   "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage, Kernel } from 'metriclab/runner';\n" +
   // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
-  "import type { ScoringJob } from '@lib/eval/retrieval-scoring';";
+  "import type { ScoringJob } from '@lib/eval/retrieval-scoring';\nimport type { WebGpuDispatchUtil } from '@lib/backend/webgpu-acos';";
 
 /** Diagnostics that are style, not correctness, in a snippet (unused names, implicit any in callbacks of untyped JSON). */
 const IGNORED_CODES = new Set([6133, 6192, 6196, 6198]);

@@ -4,11 +4,13 @@
  * a window to the input pixels under its taps, and write a float32 output.
  *
  * @example
+ * // Inside a kernel function: (args) => { ... }
  * const io = wasmFloat32Inputs(args, ['x', 'dy']);
- * if (!io) return fallback(args);
- * const out = io.alloc([2, 3]); // allocate first: allocation can move the heap
- * const [xs, dys] = io.infos.map(io.view);
- * io.view(out).fill(0);
+ * if (io) {
+ *   const out = io.alloc([2, 3]); // allocate first: allocation can move the heap
+ *   const [xs, dys] = io.infos.map(io.view);
+ *   io.view(out).fill(0);
+ * } // else: not wasm or not float32, use the fallback kernel
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -99,7 +101,8 @@ export function float32Output(backend: tf.KernelBackend, values: Float32Array, s
  *
  * @example
  * const { table, taps } = tapTable(info);
- * const inp = table[p * taps + t]; // -1: padding
+ * const [pixel, tap] = [0, 4]; // output pixel 0, the middle tap of a 3x3 filter
+ * const input = table[pixel * taps + tap]; // the input pixel under it, -1: padding
  */
 export function tapTable(info: tf.backend_util.Conv2DInfo): { table: Int32Array; taps: number } {
   const { inHeight, inWidth, outHeight, outWidth, filterHeight: fh, filterWidth: fw } = info;
