@@ -39,6 +39,11 @@ export interface ValidatedTrainingOptions {
   transform?: BatchTransform;
   /** Default 'none' (a notebook prints one line per run instead). */
   progress?: ProgressMode;
+  /**
+   * What a validation check measures (the checkpoint with the best `mapAtR` is kept). Default:
+   * clean leave-one-out retrieval on `validation`. E.g. scores under attack for adversarial training.
+   */
+  validationScore?: (embedder: tf.LayersModel) => RetrievalScores;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -76,10 +81,8 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       : checkNumber(fn, 'patience', options.patience, { min: 1, integer: true });
   const embedder = options.embedder ?? options.model;
   const probe = [{ name: 'validation', queries: options.validation }];
-  const score = (step: number): ValidationPoint => ({
-    step,
-    ...probeScores(modelEmbedding(embedder), probe).validation,
-  });
+  const measure = options.validationScore ?? ((m: tf.LayersModel) => probeScores(modelEmbedding(m), probe).validation);
+  const score = (step: number): ValidationPoint => ({ step, ...measure(embedder) });
   const validation: ValidationPoint[] = [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
   let waited = 0;
