@@ -35,3 +35,10 @@ export {
 } from './train';
 export { metricBySeed, summarizeRows, type ScoreName, type SummaryOptions } from './summary';
 export { meanPairDistances, pairDistances, type PairDistances } from './pairs';
+export {
+  describeGlyphCourseData,
+  disposeGlyphCourseData,
+  prepareGlyphCourseData,
+  type GlyphCourseData,
+  type GlyphCourseOptions,
+} from './glyph-data';
