@@ -9,6 +9,7 @@ import type { BatchTransform, History, OptimizerSpec, ProgressMode } from '../tr
 import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
+import type { KnnDistance } from '../search/exact';
 import { checkNumber } from '../validate';
 import type { LabelledImages } from './data';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
@@ -39,6 +40,8 @@ export interface ValidatedTrainingOptions {
   transform?: BatchTransform;
   /** Default 'none' (a notebook prints one line per run instead). */
   progress?: ProgressMode;
+  /** How validation ranks neighbours: the distance the embedding will be served with. Default 'cosine'. */
+  validationDistance?: KnnDistance;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -78,7 +81,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
   const probe = [{ name: 'validation', queries: options.validation }];
   const score = (step: number): ValidationPoint => ({
     step,
-    ...probeScores(modelEmbedding(embedder), probe).validation,
+    ...probeScores(modelEmbedding(embedder), probe, { distance: options.validationDistance }).validation,
   });
   const validation: ValidationPoint[] = [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
