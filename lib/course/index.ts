@@ -22,6 +22,7 @@ export {
   transformedProbe,
   type BaselineOptions,
   type EmbedFn,
+  type ProbeOptions,
   type RetrievalProbe,
   type RetrievalRow,
   type RetrievalScores,

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { corrupt, type CorruptionName } from '../data/corruptions';
 import { queryGallerySplit } from '../data/splits';
 import { retrievalMetrics } from '../eval/retrieval';
+import type { KnnDistance } from '../search/exact';
 import type { SeedLike } from '../random';
 import { embed } from '../train/evaluate';
 import { checkNumber, fail } from '../validate';
@@ -49,16 +50,28 @@ export function modelEmbedding(model: tf.LayersModel): EmbedFn {
   return (x) => embed(model, x);
 }
 
+/** How a probe ranks neighbours. */
+export interface ProbeOptions {
+  /** Default 'cosine'; 'euclidean' or 'dot' rank raw (unnormalised) embeddings differently. */
+  distance?: KnnDistance;
+}
+
 /**
- * Recall@1 and MAP@R of every probe, cosine similarity (the ranking of Euclidean distance on
- * unit-norm embeddings, and the usual choice for raw pixels).
+ * Recall@1 and MAP@R of every probe, by default with cosine similarity (the ranking of Euclidean
+ * distance on unit-norm embeddings, and the usual choice for raw pixels).
  *
  * @example
  * const s = probeScores(pixelEmbedding, [{ name: 'test', queries: d.test }]);
  * s.test.mapAtR; // e.g. 0.43
+ * probeScores(modelEmbedding(model), probes, { distance: 'dot' }); // served with the raw dot product
  */
-export function probeScores(embedFn: EmbedFn, probes: readonly RetrievalProbe[]): Record<string, RetrievalScores> {
+export function probeScores(
+  embedFn: EmbedFn,
+  probes: readonly RetrievalProbe[],
+  options: ProbeOptions = {},
+): Record<string, RetrievalScores> {
   if (!Array.isArray(probes) || probes.length === 0) fail('probeScores', 'probes', 'be a non-empty array', probes);
+  const distance = options.distance ?? 'cosine';
   const out: Record<string, RetrievalScores> = {};
   for (const probe of probes) {
     const q = embedFn(probe.queries.x);
@@ -69,7 +82,7 @@ export function probeScores(embedFn: EmbedFn, probes: readonly RetrievalProbe[])
         queryLabels: probe.queries.y,
         reference: g,
         referenceLabels: g ? probe.gallery?.y : undefined,
-        distance: 'cosine',
+        distance,
         recallAtK: [1],
       });
       out[probe.name] = { recallAt1: m.recallAtK[1], mapAtR: m.mapAtR };
@@ -151,8 +164,9 @@ export function retrievalRows(
   seed: number,
   embedFn: EmbedFn,
   probes: readonly RetrievalProbe[],
+  options: ProbeOptions = {},
 ): RetrievalRow[] {
-  const scores = probeScores(embedFn, probes);
+  const scores = probeScores(embedFn, probes, options);
   return probes.map((p) => ({ method, seed, probe: p.name, ...scores[p.name] }));
 }
 
@@ -161,6 +175,8 @@ export interface BaselineOptions {
   seeds: readonly number[];
   /** The network of a seed, before any training (the same constructor the trained runs use). */
   makeModel: (seed: number) => tf.LayersModel;
+  /** How both baselines rank neighbours (default 'cosine'). */
+  distance?: KnnDistance;
 }
 
 /**
@@ -171,15 +187,15 @@ export interface BaselineOptions {
  * @example
  * const rows = baselineRetrieval({ probes, seeds: [1, 2, 3], makeModel: (seed) => mlpEmbedder({ inputShape: [784], seed }) });
  */
-export function baselineRetrieval({ probes, seeds, makeModel }: BaselineOptions): RetrievalRow[] {
+export function baselineRetrieval({ probes, seeds, makeModel, distance }: BaselineOptions): RetrievalRow[] {
   if (!Array.isArray(seeds) || seeds.length === 0) fail('baselineRetrieval', 'seeds', 'be a non-empty array', seeds);
-  const pixels = probeScores(pixelEmbedding, probes);
+  const pixels = probeScores(pixelEmbedding, probes, { distance });
   const rows: RetrievalRow[] = [];
   for (const seed of seeds) {
     rows.push(...probes.map((p) => ({ method: 'pixels', seed, probe: p.name, ...pixels[p.name] })));
     const model = makeModel(seed);
     try {
-      rows.push(...retrievalRows('untrained', seed, modelEmbedding(model), probes));
+      rows.push(...retrievalRows('untrained', seed, modelEmbedding(model), probes, { distance }));
     } finally {
       model.dispose();
     }

@@ -9,6 +9,7 @@ import type { BatchTransform, History, OptimizerSpec, ProgressMode } from '../tr
 import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
+import type { KnnDistance } from '../search/exact';
 import { checkNumber } from '../validate';
 import type { LabelledImages } from './data';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
@@ -44,6 +45,8 @@ export interface ValidatedTrainingOptions {
    * clean leave-one-out retrieval on `validation`. E.g. scores under attack for adversarial training.
    */
   validationScore?: (embedder: tf.LayersModel) => RetrievalScores;
+  /** How the default validation check ranks neighbours: the distance the embedding will be served with. Default 'cosine'. */
+  validationDistance?: KnnDistance;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -81,7 +84,9 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       : checkNumber(fn, 'patience', options.patience, { min: 1, integer: true });
   const embedder = options.embedder ?? options.model;
   const probe = [{ name: 'validation', queries: options.validation }];
-  const measure = options.validationScore ?? ((m: tf.LayersModel) => probeScores(modelEmbedding(m), probe).validation);
+  const measure =
+    options.validationScore ??
+    ((m: tf.LayersModel) => probeScores(modelEmbedding(m), probe, { distance: options.validationDistance }).validation);
   const score = (step: number): ValidationPoint => ({ step, ...measure(embedder) });
   const validation: ValidationPoint[] = [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;

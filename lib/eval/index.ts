@@ -7,3 +7,5 @@ export * from './health';
 export * from './stats';
 export * from './compare';
 export { studentTCdf, studentTQuantile } from './student-t';
+export * from './norms';
+export * from './ranking-agreement';
