@@ -50,7 +50,9 @@ describeAllBackends('losses.prototypical', () => {
     const loss = losses.prototypical({ supportPerClass: 1, scale: 0.5 });
     assert.ok(gradientError(loss, e, labels) < 2e-2);
     expectNoLeak(() => tf.tidy(() => void tf.grad((x: tf.Tensor) => loss.compute(x as tf.Tensor2D, labels).loss)(e)));
-    const stats = tf.tidy(() => loss.compute(e, labels).stats);
+    const result = loss.compute(e, labels);
+    result.loss.dispose();
+    const stats = result.stats;
     assert.equal(stats.terms, 6, 'one term per query: 3 classes x 2 queries');
     e.dispose();
   });
