@@ -43,3 +43,4 @@ export {
   type GlyphCourseData,
   type GlyphCourseOptions,
 } from './glyph-data';
+export { fewShotBySeed, fewShotRows, type FewShotProbe, type FewShotRow } from './few-shot';

@@ -9,3 +9,4 @@ export * from './compare';
 export { studentTCdf, studentTQuantile } from './student-t';
 export * from './norms';
 export * from './ranking-agreement';
+export * from './few-shot';

@@ -17,6 +17,7 @@ import { nPairs } from './n-pairs';
 import { ntXent } from './nt-xent';
 import { proxyAnchor } from './proxy-anchor';
 import { proxyNCA } from './proxy-nca';
+import { prototypical } from './prototypical';
 import { softmaxCrossEntropy } from './softmax-cross-entropy';
 import { supCon } from './sup-con';
 import { tripletMargin } from './triplet-margin';
@@ -38,6 +39,7 @@ export const losses = {
   cosFace,
   softmaxCrossEntropy,
   crossBatchMemory,
+  prototypical,
 };
 
 export { BaseMetricLoss, type LossReduction, type TermGroup, type LossParts, type LossInput } from './base';
@@ -60,3 +62,4 @@ export type { TemperatureOptions } from './nt-xent';
 export type { ProxyNCAOptions } from './proxy-nca';
 export type { ProxyAnchorOptions } from './proxy-anchor';
 export type { MarginSoftmaxOptions } from './margin-softmax';
+export type { PrototypicalOptions } from './prototypical';

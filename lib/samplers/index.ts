@@ -16,3 +16,4 @@ export {
 export { RandomTripletSampler, type RandomTripletSamplerOptions, type TripletBatch } from './random-triplet-sampler';
 export { RandomPairSampler, type RandomPairSamplerOptions, type PairBatch } from './random-pair-sampler';
 export { ShuffledBatchSampler, type ShuffledBatchSamplerOptions } from './shuffled-batch-sampler';
+export { EpisodeSampler, type Episode, type EpisodeSamplerOptions } from './episode-sampler';
