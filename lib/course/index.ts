@@ -35,3 +35,4 @@ export {
 } from './train';
 export { metricBySeed, summarizeRows, type ScoreName, type SummaryOptions } from './summary';
 export { meanPairDistances, pairDistances, type PairDistances } from './pairs';
+export { healthAt, type CheckHealth } from './health';

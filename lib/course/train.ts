@@ -11,6 +11,7 @@ import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
 import { checkNumber } from '../validate';
 import type { LabelledImages } from './data';
+import { healthAt, type CheckHealth } from './health';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
 
 export interface ValidatedTrainingOptions {
@@ -39,10 +40,12 @@ export interface ValidatedTrainingOptions {
   transform?: BatchTransform;
   /** Default 'none' (a notebook prints one line per run instead). */
   progress?: ProgressMode;
+  /** Also record distances and effective rank of the validation embeddings at each check (collapse watch). */
+  health?: boolean;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
-export type ValidationPoint = RetrievalScores & { step: number };
+export type ValidationPoint = RetrievalScores & { step: number; health?: CheckHealth };
 
 export interface ValidatedTraining {
   history: History;
@@ -79,6 +82,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
   const score = (step: number): ValidationPoint => ({
     step,
     ...probeScores(modelEmbedding(embedder), probe).validation,
+    ...(options.health ? { health: healthAt(embedder, options.validation) } : {}),
   });
   const validation: ValidationPoint[] = [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
