@@ -44,3 +44,4 @@ export {
   type GlyphCourseOptions,
 } from './glyph-data';
 export { fewShotBySeed, fewShotRows, type FewShotProbe, type FewShotRow } from './few-shot';
+export { healthAt, type CheckHealth } from './health';

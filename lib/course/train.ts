@@ -12,6 +12,7 @@ import type { MetricLoss, Miner } from '../types';
 import type { KnnDistance } from '../search/exact';
 import { checkNumber } from '../validate';
 import type { LabelledImages } from './data';
+import { healthAt, type CheckHealth } from './health';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
 
 export interface ValidatedTrainingOptions {
@@ -47,10 +48,12 @@ export interface ValidatedTrainingOptions {
   validationScore?: (embedder: tf.LayersModel) => RetrievalScores;
   /** How the default validation check ranks neighbours: the distance the embedding will be served with. Default 'cosine'. */
   validationDistance?: KnnDistance;
+  /** Also record distances and effective rank of the validation embeddings at each check (collapse watch). */
+  health?: boolean;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
-export type ValidationPoint = RetrievalScores & { step: number };
+export type ValidationPoint = RetrievalScores & { step: number; health?: CheckHealth };
 
 export interface ValidatedTraining {
   history: History;
@@ -87,7 +90,11 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
   const measure =
     options.validationScore ??
     ((m: tf.LayersModel) => probeScores(modelEmbedding(m), probe, { distance: options.validationDistance }).validation);
-  const score = (step: number): ValidationPoint => ({ step, ...measure(embedder) });
+  const score = (step: number): ValidationPoint => ({
+    step,
+    ...measure(embedder),
+    ...(options.health ? { health: healthAt(embedder, options.validation) } : {}),
+  });
   const validation: ValidationPoint[] = [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
   let waited = 0;

@@ -11,6 +11,9 @@ import { distanceWeighted } from './distance-weighted';
 import { hardestNegativePairs } from './hardest-negative-pairs';
 import { multiSimilarity } from './multi-similarity';
 import { pairMargin } from './pair-margin';
+import { randomTriplets } from './random-triplets';
+import { schedule } from './schedule';
+import { smallLoss } from './small-loss';
 import { semiHard } from './semi-hard';
 import { tripletMargin } from './triplet-margin';
 
@@ -23,8 +26,15 @@ export const miners = {
   multiSimilarity,
   pairMargin,
   hardestNegativePairs,
+  randomTriplets,
+  schedule,
+  smallLoss,
 };
 
 export { BaseMiner, type MinerInput } from './base';
 export { TRIPLET_TYPES, type TripletType, type TripletMarginMinerOptions } from './triplet-margin';
 export type { DistanceWeightedOptions } from './distance-weighted';
+export { MinerSchedule, type MinerStage, type MinerScheduleOptions } from './schedule';
+export type { SmallLossOptions } from './small-loss';
+export type { BatchHardOptions } from './batch-hard';
+export type { SemiHardOptions } from './semi-hard';

@@ -1,9 +1,13 @@
 import { distances, type Distance } from '../distances';
 import type { MinerResult } from '../types';
 import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
+import { checkSkipFraction, withoutHardestNegatives } from './skip-hardest';
 
 class SemiHardMiner extends BaseMiner {
-  constructor(distance: Distance) {
+  constructor(
+    distance: Distance,
+    private readonly skip: number,
+  ) {
     super('semiHard', distance);
   }
 
@@ -11,7 +15,8 @@ class SemiHardMiner extends BaseMiner {
     const { mat, n, m, distance } = input;
     const out = new TripletList();
     for (let a = 0; a < n; a++) {
-      const { positives, negatives } = splitCandidates(input, a);
+      const { positives, negatives: all } = splitCandidates(input, a);
+      const negatives = this.skip > 0 ? withoutHardestNegatives(input, a, all, this.skip) : all;
       for (const p of positives) {
         const ap = mat[a * m + p];
         let inside = -1; // closest negative farther than the positive
@@ -29,15 +34,22 @@ class SemiHardMiner extends BaseMiner {
   }
 }
 
+export interface SemiHardOptions {
+  /** Default squared euclidean (the course's triplet loss). */
+  distance?: Distance;
+  /** Fraction of each anchor's closest negatives never used, in [0, 1) (default 0; see batchHard). */
+  skipHardestNegatives?: number;
+}
+
 /**
  * FaceNet / TensorFlow Addons semi-hard mining: for each positive pair, the closest negative that
  * is farther than the positive; when none is, the farthest negative.
  *
  * @example
  * const mined = miners.semiHard().mine(embeddings, labels); // one triplet per positive pair
+ * miners.semiHard({ skipHardestNegatives: 0.2 }); // choose among all but each anchor's closest 20% of negatives
  */
-export function semiHard({
-  distance = distances.euclidean({ squared: true }),
-}: { distance?: Distance } = {}): BaseMiner {
-  return new SemiHardMiner(distance);
+export function semiHard(options: SemiHardOptions = {}): BaseMiner {
+  const skip = checkSkipFraction('semiHard', options.skipHardestNegatives);
+  return new SemiHardMiner(options.distance ?? distances.euclidean({ squared: true }), skip);
 }

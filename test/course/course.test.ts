@@ -205,6 +205,23 @@ describe('course helpers (lib/course)', () => {
       assert.match(run.history.stopReason ?? '', /validation MAP@R did not improve for 2 checks/);
       options.model.dispose();
     });
+
+    it('health: true records validation distances and effective rank at every check (collapse watch)', async () => {
+      const options = { ...base(0.05), health: true };
+      const before = tf.memory().numTensors;
+      const run = await trainWithValidation(options);
+      assert.equal(tf.memory().numTensors, before);
+      for (const p of run.validation) {
+        const h = p.health;
+        assert.ok(h, `check at step ${p.step} has no health`);
+        // Unit-norm embeddings: distances in [0, 2]; negatives farther than positives on these patterns after training.
+        assert.ok(h.meanNegativeDistance > 0 && h.meanNegativeDistance <= 2, `d- ${h.meanNegativeDistance}`);
+        assert.ok(h.effectiveRank >= 1 && h.effectiveRank <= 4, `rank ${h.effectiveRank}`);
+      }
+      const last = run.validation[run.validation.length - 1].health!;
+      assert.ok(last.meanNegativeDistance > last.meanPositiveDistance, JSON.stringify(last));
+      options.model.dispose();
+    });
   });
 });
 

@@ -4,16 +4,7 @@ import { describeAllBackends, expectNoLeak } from '../helpers/backends';
 import { miners } from '../../lib/miners';
 import { distances } from '../../lib/distances';
 import { randomEmbeddings } from '../losses/helpers';
-import { isTripletIndices, type MinerResult } from '../../lib/types';
-
-// Points on a line (raw euclidean): class 0 at 0 and 1, class 1 at 1.5 and 5.
-const line = (): tf.Tensor2D => tf.tensor2d([[0], [1], [1.5], [5]]);
-const labels = [0, 0, 1, 1];
-const raw = distances.euclidean({ normalize: false });
-const triplets = (m: MinerResult): string[] => {
-  if (!isTripletIndices(m)) throw new Error('triplets expected');
-  return Array.from(m.a, (a, k) => `${a},${m.p[k]},${m.n[k]}`).sort();
-};
+import { labels, line, raw, triplets } from './line';
 
 describeAllBackends('miners', () => {
   it('batchHard: farthest positive, closest negative (hand-derived), no leak', () => {
