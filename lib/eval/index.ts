@@ -7,3 +7,4 @@ export * from './health';
 export * from './stats';
 export * from './compare';
 export { studentTCdf, studentTQuantile } from './student-t';
+export * from './drift';
