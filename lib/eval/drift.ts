@@ -47,7 +47,8 @@ export function embeddingDrift(reference: VectorsLike, current: VectorsLike, opt
   const ref = sample(toMatrix(FN, reference, 'reference'));
   const cur = sample(toMatrix(FN, current, 'current'));
   if (cur.dims !== ref.dims) fail(FN, 'current', `have ${ref.dims} columns like reference`, cur.dims);
-  if (ref.rows < 2 || cur.rows < 2) fail(FN, 'reference and current', 'have at least 2 rows each', `${ref.rows}, ${cur.rows}`);
+  if (ref.rows < 2 || cur.rows < 2)
+    fail(FN, 'reference and current', 'have at least 2 rows each', `${ref.rows}, ${cur.rows}`);
 
   const mr = meanRow(ref);
   const mc = meanRow(cur);
@@ -67,7 +68,8 @@ export function embeddingDrift(reference: VectorsLike, current: VectorsLike, opt
   pooled.data.set(ref.data);
   pooled.data.set(cur.data, ref.data.length);
   const d2 = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d2[i * n + j] = d2[j * n + i] = squaredDistance(pooled, i, pooled, j);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) d2[i * n + j] = d2[j * n + i] = squaredDistance(pooled, i, pooled, j);
   const upper: number[] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) upper.push(d2[i * n + j]);
   upper.sort((a, b) => a - b);

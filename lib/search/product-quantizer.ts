@@ -70,7 +70,12 @@ export class ProductQuantizer {
     const codebooks = new Float32Array(m * PQ_CENTROIDS * ds);
     for (let j = 0; j < m; j++) {
       const sub = subMatrix(sample, j * ds, ds);
-      const { centroids } = kMeans(sub, { k: PQ_CENTROIDS, seed: rng.fork(`pq-${j}`), restarts: 1, maxIterations: iterations });
+      const { centroids } = kMeans(sub, {
+        k: PQ_CENTROIDS,
+        seed: rng.fork(`pq-${j}`),
+        restarts: 1,
+        maxIterations: iterations,
+      });
       codebooks.set(centroids.data, j * PQ_CENTROIDS * ds);
     }
     return new ProductQuantizer(x.dims, m, codebooks);
@@ -105,7 +110,8 @@ export class ProductQuantizer {
 
   /** The vectors the codes stand for (each sub-vector replaced by its centroid). */
   decode(codes: Uint8Array): Matrix {
-    if (codes.length % this.m !== 0) fail('ProductQuantizer.decode', 'codes', `have a multiple of ${this.m} bytes`, codes.length);
+    if (codes.length % this.m !== 0)
+      fail('ProductQuantizer.decode', 'codes', `have a multiple of ${this.m} bytes`, codes.length);
     const rows = codes.length / this.m;
     const ds = this.subDims;
     const data = new Float32Array(rows * this.dims);
@@ -120,7 +126,8 @@ export class ProductQuantizer {
 
   /** Squared distances from each sub-vector of `query` (length D) to each centroid: [m · 256]. */
   distanceTable(query: Float32Array): Float32Array {
-    if (query.length !== this.dims) fail('ProductQuantizer.distanceTable', 'query', `have ${this.dims} values`, query.length);
+    if (query.length !== this.dims)
+      fail('ProductQuantizer.distanceTable', 'query', `have ${this.dims} values`, query.length);
     const ds = this.subDims;
     const table = new Float32Array(this.m * PQ_CENTROIDS);
     for (let j = 0; j < this.m; j++) {

@@ -133,13 +133,15 @@ export class QuantizedIndex implements VectorIndex {
     const fn = 'QuantizedIndex.add';
     const m = toMatrix(fn, vectors);
     if (m.dims !== this.dims) fail(fn, 'vectors', `have ${this.dims} columns`, m.dims);
-    if (ids !== undefined && ids.length !== m.rows) fail(fn, 'ids', `have one entry per vector (${m.rows})`, ids.length);
+    if (ids !== undefined && ids.length !== m.rows)
+      fail(fn, 'ids', `have one entry per vector (${m.rows})`, ids.length);
     const newIds: number[] = [];
     const fresh = new Set<number>();
     for (let i = 0; i < m.rows; i++) {
       const id = ids ? ids[i] : this.nextId + i;
       if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) fail(fn, 'ids', 'be non-negative int32 integers', id);
-      if (this.idSet.has(id) || fresh.has(id)) fail(fn, 'ids', 'be unique and not already in the index', `duplicate ${id}`);
+      if (this.idSet.has(id) || fresh.has(id))
+        fail(fn, 'ids', 'be unique and not already in the index', `duplicate ${id}`);
       fresh.add(id);
       newIds.push(id);
     }
