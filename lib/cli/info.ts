@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import type { Command } from './main';
 import { describeAdapter, probeWebGpu, ready } from '../backend';
 import { dataDirectories } from '../data/locate';
+import { nativeAnnBackend } from '../search/usearch-index';
 
 export const command: Command = {
   summary: 'print the compute backend in use and why, versions, and the data directories found',
   async run(args: string[]): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) {
       console.log(
-        'Usage: metriclab info [--json]\n\nPrints the backend chosen (METRICLAB_BACKEND=auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu) and why,\ntfjs versions, wasm SIMD/threads, native packages, the WebGPU adapter, and the data directories searched.',
+        'Usage: metriclab info [--json]\n\nPrints the backend chosen (METRICLAB_BACKEND=auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu) and why,\ntfjs versions, wasm SIMD/threads, native packages, the native ANN index (usearch) if installed, the WebGPU adapter, and the data directories searched.',
       );
       return 0;
     }
@@ -30,8 +31,11 @@ export const command: Command = {
     }));
     // Looked up even when selection did not get that far, so info always says what WebGPU would use.
     const webgpu = info.webgpu ?? (await probeWebGpu());
+    // hnswIndex() uses the native index whenever it loads; say which one search will use.
+    const native = nativeAnnBackend();
+    const annIndex = { installed: native !== null, package: native, usedByHnswIndex: native !== null };
     if (args.includes('--json')) {
-      console.log(JSON.stringify({ ...info, webgpu, dataDirectories: dirs }, null, 2));
+      console.log(JSON.stringify({ ...info, webgpu, nativeAnnIndex: annIndex, dataDirectories: dirs }, null, 2));
       return 0;
     }
     const yes = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'yes' : 'no');
@@ -49,6 +53,9 @@ export const command: Command = {
     );
     console.log(
       `webgpu adapter:   ${webgpu.adapter ? describeAdapter(webgpu.adapter) : `none: ${webgpu.problem ?? 'unknown'}`}`,
+    );
+    console.log(
+      `ANN index:        ${native ? `${native} (native HNSW, used by hnswIndex())` : 'JavaScript HNSW (optional usearch not installed: npm install usearch)'}`,
     );
     if (info.addedKernels.length) console.log(`kernels added:    ${info.addedKernels.join(', ')}`);
     console.log('versions:');

@@ -10,3 +10,4 @@ export { studentTCdf, studentTQuantile } from './student-t';
 export * from './norms';
 export * from './ranking-agreement';
 export * from './few-shot';
+export * from './drift';

@@ -12,6 +12,7 @@
  * nativeAnnBackend(); // 'usearch 2.21.4' or null
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { HnswIndex, type HnswOptions } from './hnsw';
@@ -61,8 +62,15 @@ function loadUsearch(): UsearchModule | null {
 export function nativeAnnBackend(): string | null {
   if (!loadUsearch()) return null;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return `usearch ${(require('usearch/package.json') as { version: string }).version}`;
+    // usearch's "exports" hide package.json: walk up from the resolved entry point to the one
+    // named usearch (the build folders hold nameless package.json files of their own).
+    for (let dir = path.dirname(require.resolve('usearch')); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (!fs.existsSync(file)) continue;
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'usearch' && pkg.version) return `usearch ${pkg.version}`;
+    }
+    return 'usearch';
   } catch {
     return 'usearch';
   }
