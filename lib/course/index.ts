@@ -35,3 +35,4 @@ export {
 } from './train';
 export { metricBySeed, summarizeRows, type ScoreName, type SummaryOptions } from './summary';
 export { meanPairDistances, pairDistances, type PairDistances } from './pairs';
+export { METRIC_LABELS, metricSuite, type MetricName, type MetricSuite, type MetricSuiteOptions } from './metric-suite';

@@ -7,3 +7,6 @@ export * from './health';
 export * from './stats';
 export * from './compare';
 export { studentTCdf, studentTQuantile } from './student-t';
+export * from './knn-accuracy';
+export * from './rank-correlation';
+export * from './average-precision';
