@@ -45,3 +45,4 @@ export {
 } from './glyph-data';
 export { fewShotBySeed, fewShotRows, type FewShotProbe, type FewShotRow } from './few-shot';
 export { healthAt, type CheckHealth } from './health';
+export { METRIC_LABELS, metricSuite, type MetricName, type MetricSuite, type MetricSuiteOptions } from './metric-suite';

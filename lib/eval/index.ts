@@ -11,3 +11,6 @@ export * from './norms';
 export * from './ranking-agreement';
 export * from './few-shot';
 export * from './drift';
+export * from './knn-accuracy';
+export * from './rank-correlation';
+export * from './average-precision';
