@@ -31,3 +31,4 @@ export * from './losses';
 export * from './miners';
 export * from './parity';
 export * from './course';
+export * from './continual';
