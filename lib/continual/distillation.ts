@@ -51,7 +51,12 @@ export function embeddingDistillation(options: DistillationOptions): EmbeddingDi
       switch (type) {
         case 'l2':
           if (teacher.shape[1] !== student.shape[1])
-            fail(fn, 'teacher', `have the student's width (${student.shape[1]}) for the 'l2' form`, `${teacher.shape[1]}`);
+            fail(
+              fn,
+              'teacher',
+              `have the student's width (${student.shape[1]}) for the 'l2' form`,
+              `${teacher.shape[1]}`,
+            );
           return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(student, teacher)), 1)) as tf.Scalar);
         case 'relational':
           if (n < 2) fail(fn, 'student', "have at least 2 rows for the 'relational' form (it compares pairs)", n);
@@ -81,5 +86,6 @@ function normalizedDistances(x: tf.Tensor2D, off: tf.Tensor2D): tf.Tensor2D {
 /** Smooth-L1 with δ = 1 (torch's F.smooth_l1_loss, as the RKD paper uses). */
 function huber(x: tf.Tensor): tf.Tensor {
   const a = tf.abs(x);
-  return tf.where(tf.less(a, 1), tf.mul(tf.square(x), 0.5), tf.sub(a, 0.5));
+  const inner = tf.minimum(a, 1); // 0.5·x² below 1, |x| − 0.5 above, without a branch
+  return tf.add(tf.mul(tf.square(inner), 0.5), tf.sub(a, inner));
 }

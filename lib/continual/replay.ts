@@ -57,7 +57,8 @@ export function concatImages(a: LabelledImages, b: LabelledImages): LabelledImag
 }
 
 function checkImages(fn: string, arg: string, images: LabelledImages): void {
-  if (!(images?.x instanceof tf.Tensor) || images.x.rank !== 4) fail(fn, `${arg}.x`, 'be a 4-D image tensor [N, H, W, C]', images?.x);
+  if (!(images?.x instanceof tf.Tensor) || images.x.rank !== 4)
+    fail(fn, `${arg}.x`, 'be a 4-D image tensor [N, H, W, C]', images?.x);
   if (!(images.y instanceof Int32Array) || images.y.length !== images.x.shape[0])
     fail(fn, `${arg}.y`, `be an Int32Array with one label per image (${images.x.shape[0]})`, images.y?.length);
   if (images.y.length === 0) fail(fn, arg, 'hold at least one image', 'none');

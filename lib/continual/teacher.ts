@@ -14,7 +14,8 @@ import type { EmbeddingDistillation } from './distillation';
 
 /**
  * A model mapping images to [student(x) | teacher(x)]; only the student's weights train. The
- * teacher is a frozen view of `teacher`'s layers (its weights are shared, not copied).
+ * teacher is a frozen view of `teacher`'s layers (its weights are shared, not copied). Dispose
+ * the student and the teacher when done, not the pair: disposing the pair disposes their layers.
  *
  * @example
  * const old = makeModel(seed);                     // trained on stage 1
@@ -74,8 +75,7 @@ export function continualLoss(options: ContinualLossOptions): MetricLoss {
   const base = options?.loss;
   if (!base || typeof base.compute !== 'function') fail(fn, 'options.loss', 'be a metric loss', base);
   const dim = checkNumber(fn, 'options.embeddingDim', options.embeddingDim, { min: 1, integer: true });
-  const weight = (arg: string, v: number | undefined): number =>
-    checkNumber(fn, arg, v ?? 1, { min: 0 });
+  const weight = (arg: string, v: number | undefined): number => checkNumber(fn, arg, v ?? 1, { min: 0 });
   const wd = weight('options.distillationWeight', options.distillationWeight);
   const wc = weight('options.compatibilityWeight', options.compatibilityWeight);
   const { miner, distillation, compatibility } = options;
