@@ -13,17 +13,19 @@ import type { BackwardCompatibility } from './compatibility';
 import type { EmbeddingDistillation } from './distillation';
 
 /**
- * A model mapping images to [student(x) | teacher(x)]; only the student's weights train. The
- * teacher is a frozen view of `teacher`'s layers (its weights are shared, not copied). Dispose
- * the student and the teacher when done, not the pair: disposing the pair disposes their layers.
+ * A model mapping images to [student(x) | teacher(x)]; only the student's weights train. The pair
+ * owns the student and a frozen *copy* of the teacher (the teacher itself is untouched): dispose
+ * the pair when done, which disposes the student and the copy (tfjs disposes nested models with
+ * their container, so a shared teacher would be disposed too).
  *
  * @example
  * const old = makeModel(seed);                     // trained on stage 1
  * const student = makeModel(seed); student.setWeights(old.getWeights());
- * const pair = withTeacher(student, old);          // output [B, 2D]
+ * const pair = await withTeacher(student, old);    // output [B, 2D]
  * await trainWithValidation({ model: pair, embedder: student, loss: continualLoss({ loss, embeddingDim: D, distillation }), ... });
+ * pair.dispose(); // the student and the teacher's copy; `old` stays usable
  */
-export function withTeacher(student: tf.LayersModel, teacher: tf.LayersModel): tf.LayersModel {
+export async function withTeacher(student: tf.LayersModel, teacher: tf.LayersModel): Promise<tf.LayersModel> {
   const fn = 'withTeacher';
   for (const [arg, m] of [
     ['student', student],
@@ -34,7 +36,12 @@ export function withTeacher(student: tf.LayersModel, teacher: tf.LayersModel): t
   }
   const [sIn, tIn] = [student.inputs[0].shape, teacher.inputs[0].shape];
   if (sIn.join() !== tIn.join()) fail(fn, 'teacher', `take the student's input shape [${sIn}]`, `[${tIn}]`);
-  const frozen = tf.model({ inputs: teacher.inputs, outputs: teacher.outputs, name: `${teacher.name}_teacher` });
+  const topology = JSON.parse(teacher.toJSON(null, true) as string) as tf.io.ModelJSON['modelTopology'] & {
+    config: { name: string };
+  };
+  topology.config.name = `${teacher.name}_frozen_teacher`;
+  const frozen = await tf.models.modelFromJSON({ modelTopology: topology });
+  frozen.setWeights(teacher.getWeights());
   frozen.trainable = false;
   const input = tf.input({ shape: sIn.slice(1) as number[], name: 'teacher_pair_input' });
   const both = tf.layers

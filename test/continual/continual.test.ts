@@ -279,9 +279,10 @@ describe('withTeacher and continualLoss', () => {
   const make = (seed: number): tf.LayersModel => mlpEmbedder({ inputShape: [4], hidden: [5], embeddingDim: 3, seed });
 
   it('outputs [student | teacher], trains only the student, and the teacher stays as it was', async () => {
-    const student = make(1);
     const teacher = make(2);
-    const pair = withTeacher(student, teacher);
+    const start = tf.memory().numTensors;
+    const student = make(1);
+    const pair = await withTeacher(student, teacher);
     assert.equal(pair.trainableWeights.length, student.trainableWeights.length);
     const x = tf.tensor2d([
       [1, 0, 0, 0],
@@ -310,13 +311,22 @@ describe('withTeacher and continualLoss', () => {
     assert.ok(tf.tidy(() => tf.sub(s1, s).abs().max().dataSync()[0]) > 1e-4, 'the student moved');
     tf.dispose([t1, s1]);
     assert.ok(tf.memory().numTensors - before <= 8, 'no growth beyond the optimizer slots');
-    tf.dispose([x, out, s, t0]);
+    tf.dispose([out, s]);
     opt.dispose();
-    student.dispose();
+    const beforeDispose = tf.memory().numTensors;
+    pair.dispose(); // the student and the teacher's copy, not the teacher
+    const freed = beforeDispose - tf.memory().numTensors;
+    assert.ok(
+      freed >= 8,
+      `disposing the pair frees the student's and the copy's 4 weights each (freed ${freed}, ${tf.memory().numTensors - start} left since start)`,
+    );
+    const still = teacher.predict(x) as tf.Tensor2D;
+    expectClose(still.dataSync(), t0.dataSync(), 0, 0, 'the teacher survives the pair');
+    tf.dispose([still, x, t0]);
     teacher.dispose();
   });
 
-  it('adds λ·distillation and λ·compatibility to the base loss on the student half; gradient and leak', () => {
+  it('adds λ·distillation and λ·compatibility to the base loss on the student half; gradient and leak', async () => {
     const e = randomEmbeddings(6, 6, 9);
     const y = [0, 0, 1, 1, 2, 2];
     const base = losses.tripletMargin({ margin: 0.5 });
@@ -345,7 +355,7 @@ describe('withTeacher and continualLoss', () => {
     assert.ok(gradientError(loss, e, y) < 2e-2);
     expectNoLeak(() => tf.tidy(() => void tf.grad((x: tf.Tensor) => loss.compute(x as tf.Tensor2D, y).loss)(e)));
     const studentOnly = continualLoss({ loss: base, embeddingDim: 3, compatibility });
-    assert.doesNotThrow(() => tf.tidy(() => studentOnly.compute(e.slice([0, 0], [6, 3]) as tf.Tensor2D, y)));
+    assert.doesNotThrow(() => tf.tidy(() => studentOnly.compute(e.slice([0, 0], [6, 3]) as tf.Tensor2D, y).loss));
     assert.throws(
       () => loss.compute(e.slice([0, 0], [6, 3]) as tf.Tensor2D, y),
       /Error in continualLoss: embeddings must have width 6 \(withTeacher's output\) when distilling, but got 3/,
@@ -359,7 +369,7 @@ describe('withTeacher and continualLoss', () => {
       () => continualLoss({ loss: base, embeddingDim: 3, distillationWeight: -1 }),
       /options.distillationWeight must be >= 0/,
     );
-    assert.throws(
+    await assert.rejects(
       () => withTeacher(make(1), mlpEmbedder({ inputShape: [5], embeddingDim: 3, seed: 1 })),
       /Error in withTeacher: teacher must take the student's input shape/,
     );
