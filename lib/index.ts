@@ -32,3 +32,4 @@ export * from './miners';
 export * from './parity';
 export * from './course';
 export * from './attacks';
+export * from './continual';
