@@ -47,13 +47,16 @@ export class NotebookSaver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.error) return this.queue;
+    // The interval counts from when a write is asked for, not from when it ends: a request
+    // arriving while a slow write (a big notebook, a busy disk) is still going must not queue
+    // another write at once.
+    this.lastWrite = Date.now();
     const text = serializeNotebook(this.snapshot());
     this.queue = this.queue.then(async () => {
       if (this.error) return;
       try {
         await writeNotebookText(this.file, text);
         this.writes++;
-        this.lastWrite = Date.now();
       } catch (e) {
         this.error = new Error(describeFsError(e));
       }
