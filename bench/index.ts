@@ -3,8 +3,8 @@
  * on a 2-core machine would disturb each other), then bench/RESULTS.md with the machine,
  * backend, versions and date, and one section per row group.
  *
- * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables; rows 2-5 are the other authors'
- * scripts (bench/losses, bench/eval, bench/runner), run as they are and quoted verbatim. The
+ * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables; rows 2-5 and 8 are the other authors'
+ * scripts (bench/losses, bench/eval, bench/runner, bench/search), run as they are and quoted verbatim. The
  * Python references are installed from Debian first when missing (bench/install-references.sh);
  * a row whose script or reference fails says "skipped" with the reason.
  * Usage: node --import tsx bench/index.ts [--quick] [--only 1,6] [--out FILE]
@@ -121,6 +121,13 @@ const SECTIONS: Section[] = [
     title: 'Row 7: cross-batch memory per training step',
     run: async (quick) => renderTable(await benchXbm({ repeats: quick ? 2 : 8, log: progress })),
   },
+  scriptSection(
+    8,
+    'Row 8: approximate search, usearch and the JavaScript HNSW vs faiss HNSW at equal recall (bench/search)',
+    'bench/search/ann.ts',
+    (quick) => (quick ? ['--quick'] : ['70000']),
+    900_000,
+  ),
 ];
 
 function progress(line: string): void {

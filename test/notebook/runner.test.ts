@@ -10,6 +10,7 @@ import * as path from 'path';
 import { runCli } from '../../lib/cli/run';
 import { isCellTimeoutError } from '../../lib/notebook/errors';
 import { readNotebook } from '../../lib/notebook/nbformat';
+import type { ErrorOutput } from '../../lib/notebook/outputs';
 import { runNotebook } from '../../lib/notebook/run-notebook';
 import { referenceOrSkip } from '../helpers/references';
 import { FIXTURES, captureIo, debianPython, livingChildren, nbformatValidate, normalizedNotebook } from './helpers';
@@ -77,7 +78,7 @@ describe('notebook runner on tslab', function () {
     assert.ok(!report.includes('\u001b['), 'no ANSI codes when not on a terminal');
     assert.match(io.stdout(), /\[1\/1\] .*error\.ipynb: FAILED \(cell error\), 2 cells in/);
     const nb = readNotebook(path.join(tmp, 'error.ipynb'));
-    const err = nb.cells[1].outputs?.find((o) => o.output_type === 'error');
+    const err = nb.cells[1].outputs?.find((o): o is ErrorOutput => o.output_type === 'error');
     assert.deepEqual(err && [err.ename, err.evalue], ['RangeError', 'value out of range']);
     assert.equal(nb.cells[2].execution_count, null, 'cell 3 never ran');
     const xml = fs.readFileSync(junit, 'utf8');
