@@ -27,6 +27,7 @@ export interface ProductQuantizerOptions {
  * @example
  * const pq = ProductQuantizer.fit(vectors, { m: 8, seed: 1 }); // vectors: [N, 64], N >= 256
  * const codes = pq.encode(vectors);        // Uint8Array, N·8 bytes
+ * const query = Float32Array.from(queries[0]);
  * const table = pq.distanceTable(query);   // Float32Array [8 · 256]
  * pq.asymmetricDistance(table, codes, 0);  // ≈ squared distance from query to vector 0
  */
