@@ -7,7 +7,7 @@
  */
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
-import { type Matrix, type VectorsLike, squaredDistance, takeRows, toMatrix } from '../search/matrix';
+import { type Matrix, type VectorsLike, squaredDistance, takeRows, toMatrix } from '../linalg/matrix';
 
 export interface DriftOptions {
   seed: SeedLike;

@@ -5,10 +5,10 @@
  * them (asymmetric distance): one table of squared distances from each query sub-vector to each
  * centroid, then m table look-ups per stored vector.
  */
-import { kMeans } from '../eval/kmeans';
+import { kMeans } from '../linalg/kmeans';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
-import { type Matrix, type VectorsLike, takeRows, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, takeRows, toMatrix } from '../linalg/matrix';
 
 /** Centroids per sub-space: one byte per code. */
 export const PQ_CENTROIDS = 256;
