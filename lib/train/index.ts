@@ -22,7 +22,6 @@ export { EarlyStopper, type EarlyStoppingVerdict } from './early-stopping';
 export { runEvaluation } from './evaluate';
 export { epochPoints, summarizeEpoch } from './aggregate';
 export { resolveOptimizer } from './optimizer';
-export type { TrainSampler, TupleBatch, TupleSampler } from './batch';
 export {
   createProgress,
   NotebookProgress,
