@@ -18,6 +18,7 @@ export {
 export * from './random';
 export * from './types';
 export { ArgumentError } from './validate';
+export * from './linalg';
 export * from './eval';
 export * from './search';
 export * from './models';

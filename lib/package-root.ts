@@ -1,6 +1,7 @@
 /**
- * Where the package root is (data/, notebooks/, bin/), from this file's place in dist/. A module
- * of its own so that code without tfjs (the runner, the course) can ask without starting it.
+ * Where the package root is (data/, notebooks/, bin/, package.json), from this file's place in
+ * dist/ (or lib/ under tsx): the one place it is computed, so moving a module never breaks a path.
+ * A module of its own so that code without tfjs (the runner, the course) can ask without starting it.
  *
  * @example
  * import * as path from 'path';

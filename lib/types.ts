@@ -78,15 +78,6 @@ export interface Miner {
   mine(embeddings: tf.Tensor2D, labels: LabelsLike): MinerResult;
 }
 
-/** A source of batches of dataset indices. */
-export interface BatchSampler {
-  readonly name: string;
-  /** Number of batches one epoch yields. */
-  readonly batchesPerEpoch: number;
-  /** The batches of one epoch (deterministic for a given seed and epoch number). */
-  epoch(epochIndex: number): Int32Array[];
-}
-
 /** An image dataset held in memory. */
 export interface ImageDataset {
   /** Images in [0,1], [N, 28, 28, 1]. */

@@ -36,9 +36,11 @@ const EXCLUDED = -1e4;
  * so it is the loss behind a Recall@1 failure.
  *
  * @example
- * const objective = retrievalObjective({ gallery: g, galleryLabels: gy, queryLabels: qy });
- * const adv = pgdAttack(pixelEmbedding, queries, objective, { epsilon: 0.1, steps: 10, seed: 1 });
- * objective.dispose();
+ * const probe = queryGalleryProbe('test', d.test, { queryFraction: 0.2, seed: 1 });
+ * const gallery = pixelEmbedding(probe.gallery!.x);
+ * const objective = retrievalObjective({ gallery, galleryLabels: probe.gallery!.y, queryLabels: probe.queries.y });
+ * const adv = pgdAttack(pixelEmbedding, probe.queries.x, objective, { epsilon: 0.1, steps: 10, seed: 1 });
+ * objective.dispose(); gallery.dispose();
  */
 export function retrievalObjective(options: RetrievalObjectiveOptions): AttackObjective {
   const fn = 'retrievalObjective';
@@ -87,9 +89,9 @@ export function retrievalObjective(options: RetrievalObjectiveOptions): AttackOb
  * and no gallery, which is why adversarial training can use it on unlabelled batches.
  *
  * @example
- * const clean = model.predict(x) as tf.Tensor2D;
+ * const clean = model.predict(images) as tf.Tensor2D;
  * const objective = embeddingShiftObjective(clean);
- * const adv = pgdAttack((z) => model.apply(z) as tf.Tensor2D, x, objective, { epsilon: 0.1, steps: 5, seed: 1 });
+ * const adv = pgdAttack(modelForward(model), images, objective, { epsilon: 0.1, steps: 5, seed: 1 });
  * objective.dispose(); clean.dispose();
  */
 export function embeddingShiftObjective(clean: tf.Tensor2D): AttackObjective {

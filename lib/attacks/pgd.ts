@@ -30,7 +30,9 @@ export interface PgdOptions {
  * The differentiable forward pass of a model (inference mode), for attacks.
  *
  * @example
- * const adv = pgdAttack(modelForward(model), x, objective, { epsilon: 0.1, steps: 10, seed: 1 });
+ * const clean = model.predict(images) as tf.Tensor2D;
+ * const objective = embeddingShiftObjective(clean);
+ * const adv = pgdAttack(modelForward(model), images, objective, { epsilon: 0.1, steps: 10, seed: 1 });
  */
 export function modelForward(model: tf.LayersModel): DifferentiableEmbed {
   return (x) => model.apply(x, { training: false }) as tf.Tensor2D;
@@ -42,9 +44,11 @@ export function modelForward(model: tf.LayersModel): DifferentiableEmbed {
  * pixel range after each step. Returns a new tensor (the caller disposes it); x is not changed.
  *
  * @example
- * const objective = retrievalObjective({ gallery: g, galleryLabels: gy, queryLabels: qy });
- * const adv = pgdAttack(modelForward(model), queries, objective, { epsilon: 0.1, steps: 10, seed: 1 });
- * objective.dispose();
+ * const probe = queryGalleryProbe('test', d.test, { queryFraction: 0.2, seed: 1 });
+ * const gallery = model.predict(probe.gallery!.x) as tf.Tensor2D;
+ * const objective = retrievalObjective({ gallery, galleryLabels: probe.gallery!.y, queryLabels: probe.queries.y });
+ * const adv = pgdAttack(modelForward(model), probe.queries.x, objective, { epsilon: 0.1, steps: 10, seed: 1 });
+ * objective.dispose(); gallery.dispose();
  */
 export function pgdAttack(
   embed: DifferentiableEmbed,
@@ -60,7 +64,8 @@ export function pgdAttack(
  * no random start. Exact for an objective linear in the pixels; PGD is the stronger attack.
  *
  * @example
- * const adv = fgsmAttack(modelForward(model), queries, objective, { epsilon: 0.1 });
+ * const objective = embeddingShiftObjective(model.predict(images) as tf.Tensor2D);
+ * const adv = fgsmAttack(modelForward(model), images, objective, { epsilon: 0.1 });
  */
 export function fgsmAttack(
   embed: DifferentiableEmbed,

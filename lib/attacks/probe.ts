@@ -27,6 +27,7 @@ export interface AttackSpec {
  * other-class gallery item, away from the nearest same-class one). The caller disposes them.
  *
  * @example
+ * const probe = queryGalleryProbe('test', d.test, { queryFraction: 0.2, seed: 1 });
  * const adv = attackQueries(modelForward(model), probe, { method: 'pgd', epsilon: 0.1, seed: 1 });
  */
 export function attackQueries(embed: DifferentiableEmbed, probe: RetrievalProbe, attack: AttackSpec): tf.Tensor4D {
@@ -51,6 +52,7 @@ export function attackQueries(embed: DifferentiableEmbed, probe: RetrievalProbe,
  * Recall@1 and MAP@R of a probe whose queries are attacked (epsilon 0: the clean scores).
  *
  * @example
+ * const probe = queryGalleryProbe('test', d.test, { queryFraction: 0.2, seed: 1 });
  * attackedScores(modelForward(model), probe, { method: 'pgd', epsilon: 0.1, steps: 10, seed: 1 }).recallAt1;
  */
 export function attackedScores(embed: DifferentiableEmbed, probe: RetrievalProbe, attack: AttackSpec): RetrievalScores {

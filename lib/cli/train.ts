@@ -278,9 +278,9 @@ async function run(args: TrainArgs): Promise<void> {
   const info = await ready();
   const { trainSet, testSet, numClasses, unseenClasses, trainedOn, unseenOn } = await trainTestSets(args);
   const { PKSampler } = await import('../samplers/index.js');
-  const { mlpEmbedder, cnnEmbedder, saveModel } = await import('../models/index.js');
+  const { mlpEmbedder, cnnEmbedder, saveModel, embed } = await import('../models/index.js');
   const { saveMemory } = await import('../losses/index.js');
-  const { train, retrievalEvaluation, retrievalMetricsFn, embed } = await import('../train/index.js');
+  const { train, retrievalEvaluation, retrievalMetricsFn } = await import('../train/index.js');
   console.log(`${args.dataset} from ${trainSet.source}: ${trainedOn}; ${unseenOn}; backend ${info.backend}`);
 
   const head = { embeddingDim: args.embeddingDim, seed: args.seed };

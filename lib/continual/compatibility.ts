@@ -55,8 +55,9 @@ export interface BackwardCompatibility {
  * Builds the backward-compatibility (influence) loss.
  *
  * @example
- * const bct = backwardCompatibility({ prototypes: classPrototypes(oldEmbeddings, labels, 8) });
- * const loss = bct.compute(newEmbeddings, batchLabels); // small when new embeddings sit on their old prototypes
+ * const oldEmbeddings = modelEmbedding(oldModel)(stage1.train.x);        // stage 1: digits 0-4
+ * const bct = backwardCompatibility({ prototypes: classPrototypes(oldEmbeddings, stage1.train.y, 5) });
+ * const loss = bct.compute(embeddings, labels); // new model's batch: small when it sits on the old prototypes
  */
 export function backwardCompatibility(options: CompatibilityOptions): BackwardCompatibility {
   const fn = 'backwardCompatibility';

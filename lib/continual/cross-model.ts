@@ -15,10 +15,10 @@ import { fail } from '../validate';
  * `galleryEmbed`. With the same function for both, this is the ordinary query/gallery score.
  *
  * @example
- * const { query, gallery } = queryGallerySplit(d.seen.y, { queryFraction: 0.2, seed: 1 });
+ * const probe = queryGalleryProbe('old digits', stage1.seen, { queryFraction: 0.2, seed: 1 });
  * // new queries, old gallery (no re-embedding) vs new queries, re-embedded gallery
- * crossModelScores(modelEmbedding(newModel), modelEmbedding(oldModel), queries, galleryImages).recallAt1;
- * crossModelScores(modelEmbedding(newModel), modelEmbedding(newModel), queries, galleryImages).recallAt1;
+ * crossModelScores(modelEmbedding(newModel), modelEmbedding(oldModel), probe.queries, probe.gallery!).recallAt1;
+ * crossModelScores(modelEmbedding(newModel), modelEmbedding(newModel), probe.queries, probe.gallery!).recallAt1;
  */
 export function crossModelScores(
   queryEmbed: EmbedFn,

@@ -21,8 +21,8 @@ export interface ReplayBufferOptions {
  * A seeded sample of `perClass` images of each class, in class order (new tensors: dispose `x`).
  *
  * @example
- * const buffer = replayBuffer(oldStage.train, { perClass: 20, seed: 1 }); // 20 images of each old class
- * const stage2 = concatImages(newStage.train, buffer);                    // what the new stage trains on
+ * const buffer = replayBuffer(stage1.train, { perClass: 20, seed: 1 }); // 20 images of each old class
+ * const trainSet = concatImages(stage2.train, buffer);                  // what the new stage trains on
  */
 export function replayBuffer(images: LabelledImages, options: ReplayBufferOptions): LabelledImages {
   const fn = 'replayBuffer';
@@ -43,7 +43,7 @@ export function replayBuffer(images: LabelledImages, options: ReplayBufferOption
  * The images and labels of `a` followed by those of `b` (a new tensor: dispose `x`).
  *
  * @example
- * const both = concatImages(newStage.train, replayBuffer(oldStage.train, { perClass: 20, seed: 1 }));
+ * const both = concatImages(stage2.train, replayBuffer(stage1.train, { perClass: 20, seed: 1 }));
  */
 export function concatImages(a: LabelledImages, b: LabelledImages): LabelledImages {
   checkImages('concatImages', 'a', a);

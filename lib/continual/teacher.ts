@@ -19,11 +19,16 @@ import type { EmbeddingDistillation } from './distillation';
  * their container, so a shared teacher would be disposed too).
  *
  * @example
- * const old = makeModel(seed);                     // trained on stage 1
- * const student = makeModel(seed); student.setWeights(old.getWeights());
- * const pair = await withTeacher(student, old);    // output [B, 2D]
- * await trainWithValidation({ model: pair, embedder: student, loss: continualLoss({ loss, embeddingDim: D, distillation }), ... });
- * pair.dispose(); // the student and the teacher's copy; `old` stays usable
+ * // oldModel: mlpEmbedder({ inputShape: [28, 28, 1], embeddingDim: 32, seed: 1 }), trained on stage 1
+ * const student = mlpEmbedder({ inputShape: [28, 28, 1], embeddingDim: 32, seed: 1 });
+ * student.setWeights(oldModel.getWeights());
+ * const pair = await withTeacher(student, oldModel); // output [B, 64]: student | frozen teacher
+ * const distillation = embeddingDistillation({ type: 'l2' });
+ * await trainWithValidation({
+ *   model: pair, embedder: student, loss: continualLoss({ loss: losses.tripletMargin({ margin: 0.2 }), embeddingDim: 32, distillation }),
+ *   train: stage2.train, validation: stage2.validation, steps: 100, evalEvery: 20, classesPerBatch: 3, samplesPerClass: 8, seed: 1,
+ * });
+ * pair.dispose(); // the student and the teacher's copy; `oldModel` stays usable
  */
 export async function withTeacher(student: tf.LayersModel, teacher: tf.LayersModel): Promise<tf.LayersModel> {
   const fn = 'withTeacher';
@@ -75,7 +80,8 @@ export interface ContinualLossOptions {
  *   loss: losses.tripletMargin({ margin: 0.2 }), miner: miners.tripletMargin({ margin: 0.2, type: 'semihard' }),
  *   embeddingDim: 32, distillation: embeddingDistillation({ type: 'l2' }), distillationWeight: 1,
  * });
- * loss.compute(pairModel.predict(x) as tf.Tensor2D, labels).loss; // triplet + distillation
+ * const pair = await withTeacher(newModel, oldModel); // [B, 64]: new | old embeddings
+ * loss.compute(pair.predict(images) as tf.Tensor2D, labels).loss; // triplet + distillation
  */
 export function continualLoss(options: ContinualLossOptions): MetricLoss {
   const fn = 'continualLoss';

@@ -44,8 +44,8 @@ export interface FewShotRow {
  * Rows of one method (one embedding) on every probe, K and classifier, for one seed.
  *
  * @example
- * const probe = { name: 'glyphs 5-way', pool: testImages, ways: 5, shots: [1, 5], queries: 10, episodes: 100 };
- * rows.push(...fewShotRows('pixels', 1, pixelEmbedding, [probe])); // 2 K x 2 classifiers = 4 rows
+ * const probe = { name: 'test 3-way', pool: d.test, ways: 3, shots: [1, 5], queries: 10, episodes: 100 };
+ * fewShot.push(...fewShotRows('pixels', 1, pixelEmbedding, [probe])); // 2 K x 2 classifiers = 4 rows
  */
 export function fewShotRows(
   method: string,
@@ -93,7 +93,7 @@ export function fewShotRows(
  * One method's accuracy on one probe, K and classifier, ordered by seed (for comparePaired).
  *
  * @example
- * comparePaired(fewShotBySeed(rows, 'prototypical', 'glyphs', 1, 'prototype'), fewShotBySeed(rows, 'pixels', 'glyphs', 1, 'prototype'));
+ * comparePaired(fewShotBySeed(fewShot, 'prototypical', 'glyphs', 1, 'prototype'), fewShotBySeed(fewShot, 'pixels', 'glyphs', 1, 'prototype'));
  */
 export function fewShotBySeed(
   rows: readonly FewShotRow[],

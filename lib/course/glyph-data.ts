@@ -115,7 +115,9 @@ function withDenseTrainLabels(background: LoadedGlyphs, validation: LoadedGlyphs
  * One-line description of the split for a notebook's log.
  *
  * @example
- * console.log(describeGlyphCourseData(g));
+ * const g = await prepareGlyphCourseData({ trainImages: 200, evalImages: 100 });
+ * console.log(describeGlyphCourseData(g)); // 'glyphs (...): train 200 images, ... classes of ... scripts; ...'
+ * disposeGlyphCourseData(g);
  */
 export function describeGlyphCourseData(g: GlyphCourseData): string {
   const classes = (y: Int32Array): number => new Set(y).size;
@@ -130,7 +132,8 @@ export function describeGlyphCourseData(g: GlyphCourseData): string {
  * Releases the tensors of `prepareGlyphCourseData`.
  *
  * @example
- * disposeGlyphCourseData(g);
+ * const g = await prepareGlyphCourseData({ trainImages: 200, evalImages: 100 });
+ * disposeGlyphCourseData(g); // its train, validation and test tensors
  */
 export function disposeGlyphCourseData(g: GlyphCourseData): void {
   tf.dispose([g.train.x, g.validation.x, g.test.x]);

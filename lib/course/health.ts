@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embeddingHealth } from '../eval/health';
-import { embed } from '../train/evaluate';
+import { embed } from '../models/embed';
 import type { LabelledImages } from './data';
 
 /** Mean Euclidean distances (0-2 on unit vectors) and effective rank of the validation embeddings. */

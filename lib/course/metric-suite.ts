@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { l2NormalizeRows } from '../distances';
 import { fullRankingMap } from '../eval/average-precision';
 import { ami, nmi } from '../eval/clustering';
-import { kMeans } from '../eval/kmeans';
+import { kMeans } from '../linalg/kmeans';
 import { knnAccuracy } from '../eval/knn-accuracy';
 import { retrievalMetrics } from '../eval/retrieval';
 import { verificationMetrics, type VerificationMetrics } from '../eval/verification';

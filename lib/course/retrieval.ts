@@ -10,7 +10,7 @@ import { queryGallerySplit } from '../data/splits';
 import { retrievalMetrics } from '../eval/retrieval';
 import type { KnnDistance } from '../search/exact';
 import type { SeedLike } from '../random';
-import { embed } from '../train/evaluate';
+import { embed } from '../models/embed';
 import { checkNumber, fail } from '../validate';
 import type { LabelledImages } from './data';
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { PACKAGE_ROOT } from '../package-root';
 
 export interface DataDirectory {
   path: string;
@@ -12,8 +13,8 @@ export interface DataDirectory {
   exists: boolean;
 }
 
-/** The repository's own data/ folder (two levels up from dist/data or lib/data). */
-export const SHIPPED_DATA_DIR = path.resolve(__dirname, '..', '..', 'data');
+/** The package's own data/ folder. */
+export const SHIPPED_DATA_DIR = path.join(PACKAGE_ROOT, 'data');
 
 export function dataDirectories(): DataDirectory[] {
   const dirs: DataDirectory[] = [];

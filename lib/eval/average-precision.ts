@@ -6,7 +6,7 @@
  */
 import type { LabelsLike } from '../types';
 import { KNN_DISTANCES, knn, type KnnDistance } from '../search/exact';
-import { type VectorsLike, toMatrix } from '../search/matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 import { checkOneOf, fail, labelsToArray } from '../validate';
 
 export interface FullRankingMapOptions {

@@ -7,7 +7,7 @@
  */
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
-import { type Matrix, type VectorsLike, squaredDistance, takeRows, toMatrix } from '../search/matrix';
+import { type Matrix, type VectorsLike, squaredDistance, takeRows, toMatrix } from '../linalg/matrix';
 
 export interface DriftOptions {
   seed: SeedLike;
@@ -35,7 +35,8 @@ const FN = 'embeddingDrift';
 
 /**
  * @example
- * const d = embeddingDrift(galleryEmbeddings, todaysQueryEmbeddings, { seed: 0 });
+ * // reference: the gallery's embeddings (vectors); current: today's query embeddings (queries)
+ * const d = embeddingDrift(vectors, queries, { seed: 0 });
  * if (d.pValue < 0.01) console.log(`drift: mean moved ${d.meanShift.toFixed(2)} spreads`);
  */
 export function embeddingDrift(reference: VectorsLike, current: VectorsLike, options: DriftOptions): EmbeddingDrift {

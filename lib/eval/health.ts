@@ -8,9 +8,9 @@
 import type { LabelsLike } from '../types';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail, labelsToArray } from '../validate';
-import { symmetricEigen } from '../search/eigen';
-import { covariance } from '../search/pca';
-import { type VectorsLike, squaredDistance, toMatrix } from '../search/matrix';
+import { symmetricEigen } from '../linalg/eigen';
+import { covariance } from '../linalg/pca';
+import { type VectorsLike, squaredDistance, toMatrix } from '../linalg/matrix';
 
 export interface HealthOptions {
   seed: SeedLike;

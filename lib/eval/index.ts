@@ -1,6 +1,5 @@
-/** Evaluation: retrieval, clustering, verification metrics, embedding health, k-means, summary stats. */
+/** Evaluation: retrieval, clustering, verification metrics, embedding health, summary stats (k-means is in lib/linalg). */
 export * from './retrieval';
-export * from './kmeans';
 export * from './clustering';
 export * from './verification';
 export * from './health';

@@ -8,7 +8,7 @@
 import type { LabelsLike } from '../types';
 import { checkOneOf, fail, labelsToArray } from '../validate';
 import { KNN_DISTANCES, type KnnDistance } from '../search/exact';
-import { type Matrix, type VectorsLike, toMatrix } from '../search/matrix';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 
 /**
  * L2 norm of every row, in float64.

@@ -5,7 +5,7 @@
  */
 import { checkOneOf, fail } from '../validate';
 import { KNN_DISTANCES, KNN_PRECISIONS, type KnnDistance, type KnnPrecision, knn } from '../search/exact';
-import { type VectorsLike, toMatrix } from '../search/matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 
 export interface RankingAgreementOptions {
   /** The two distances compared. */

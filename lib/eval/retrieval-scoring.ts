@@ -9,7 +9,7 @@
  * scoreQueries(job, perQuery); // perQuery[2][q] = MAP@R of query q
  */
 import { type ChunkClaim, type KnnDistance, type KnnPrecision, forEachKnnChunk } from '../search/exact';
-import type { Matrix } from '../search/matrix';
+import type { Matrix } from '../linalg/matrix';
 
 /** Everything one thread needs to score queries: plain data (a worker gets a copy or a share). */
 export interface ScoringJob {

@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import type { Matrix } from '../search/matrix';
+import type { Matrix } from '../linalg/matrix';
 import { type ScoringJob, scoreQueries } from './retrieval-scoring';
 
 /** Pairs (queries × reference rows) below which threads cost more to start than they save. */

@@ -14,7 +14,7 @@
 import type { LabelsLike } from '../types';
 import { checkNumber, checkOneOf, fail, labelsToArray } from '../validate';
 import { KNN_DISTANCES, KNN_PRECISIONS, type KnnDistance, type KnnPrecision } from '../search/exact';
-import { type VectorsLike, toMatrix } from '../search/matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 import { metricColumns, type ScoringJob, scoreQueries } from './retrieval-scoring';
 import { scoreInThreads, sharedColumns, workerCount } from './retrieval-threads';
 

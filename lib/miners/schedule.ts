@@ -73,7 +73,10 @@ export class MinerSchedule implements Miner {
  *     { miner: miners.batchHard() }, // from step 150 to the end
  *   ],
  * });
- * await trainWithValidation({ model, loss, miner: curriculum, ... });
+ * await trainWithValidation({
+ *   model, loss: losses.tripletMargin({ margin: 0.2 }), miner: curriculum, train: d.train, validation: d.validation,
+ *   steps: 300, evalEvery: 50, classesPerBatch: 5, samplesPerClass: 8, seed: 1,
+ * });
  */
 export function schedule(options: MinerScheduleOptions): MinerSchedule {
   const fn = 'minerSchedule';

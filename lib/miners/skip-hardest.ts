@@ -24,6 +24,7 @@ export function checkSkipFraction(fn: string, value: number | undefined): number
  * anchor always keeps at least one negative), in their original candidate order.
  *
  * @example
+ * const negatives = [1, 2, 3, 4, 5, 6, 7, 8]; // anchor 0's candidates of other labels
  * const kept = withoutHardestNegatives(input, 0, negatives, 0.25); // 8 negatives → the 2 closest dropped
  */
 export function withoutHardestNegatives(

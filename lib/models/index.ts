@@ -1,4 +1,4 @@
-/** Embedders, the L2-normalize layer, the softmax-baseline head, and file save/load. */
+/** Embedders, the L2-normalize layer, the softmax-baseline head, embedding a set in chunks, and file save/load. */
 export { L2Normalize, l2Normalize, type L2NormalizeArgs } from './l2-normalize';
 export { SeededInitializers, type Initializer } from './initializers';
 export { type Activation, type HeadOptions } from './options';
@@ -7,3 +7,4 @@ export { mlpEmbedder, type MlpEmbedderOptions } from './mlp';
 export { cnnEmbedder, type CnnEmbedderOptions } from './cnn';
 export { classifierHead, classifierCrossEntropy, type ClassifierHeadOptions } from './classifier';
 export { fileSystemHandler, saveModel, loadModel, MODEL_JSON, WEIGHTS_BIN } from './io';
+export { embed } from './embed';

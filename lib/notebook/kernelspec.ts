@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** A kernelspec (kernel.json) plus where it was found. */
 export interface KernelSpec {
@@ -27,8 +28,7 @@ export interface KernelSpec {
  * ZeroMQ sends queue up (tslab 1.0.22 does not await them; zeromq 6 rejects overlapping sends).
  */
 export function tslabBin(): string {
-  // lib/notebook or dist/notebook → the package root.
-  return path.resolve(__dirname, '..', '..', 'bin', 'tslab-kernel.js');
+  return path.join(PACKAGE_ROOT, 'bin', 'tslab-kernel.js');
 }
 
 /**

@@ -6,6 +6,7 @@
  * import { PKSampler } from 'metriclab';
  * const batches = new PKSampler({ labels, classesPerBatch: 8, samplesPerClass: 4, seed: 0 }).epoch(0);
  */
+export type { BatchSampler, TrainSampler, TupleBatch, TupleSampler } from './types';
 export { PKSampler, type PKSamplerOptions } from './pk-sampler';
 export {
   BatchIndexer,

@@ -11,7 +11,8 @@
  * their batches; `warnings` says which.
  */
 import type { Random, SeedLike } from '../random';
-import type { BatchSampler, LabelsLike } from '../types';
+import type { LabelsLike } from '../types';
+import type { BatchSampler } from './types';
 import { fail } from '../validate';
 import { epochLength, epochRandom, groupByClass, positiveInt, samplerLabels } from './common';
 

@@ -9,6 +9,7 @@ import type { PairIndices } from '../types';
 import { checkNumber } from '../validate';
 import type { BatchIndexer } from './common';
 import { RandomTupleSampler, type RandomTupleSamplerOptions } from './random-tuple-sampler';
+import type { TupleSampler } from './types';
 
 /** One batch of pairs: the distinct dataset `indices` to embed, pairs as positions in it. */
 export interface PairBatch {
@@ -27,7 +28,7 @@ export interface RandomPairSamplerOptions extends RandomTupleSamplerOptions {
  * const sampler = new RandomPairSampler({ labels: ds.labels, pairsPerBatch: 64, positiveFraction: 0.25, seed: 1 });
  * const [{ indices, pairs }] = sampler.epoch(0); // 16 positive pairs (a1, p), 48 negative (a2, n)
  */
-export class RandomPairSampler extends RandomTupleSampler<PairBatch> {
+export class RandomPairSampler extends RandomTupleSampler<PairBatch> implements TupleSampler {
   readonly name = 'random-pairs';
   readonly positivesPerBatch: number;
 

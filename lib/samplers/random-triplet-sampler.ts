@@ -8,6 +8,7 @@ import type { Random } from '../random';
 import type { TripletIndices } from '../types';
 import type { BatchIndexer } from './common';
 import { RandomTupleSampler, type RandomTupleSamplerOptions } from './random-tuple-sampler';
+import type { TupleSampler } from './types';
 
 /** One batch of triplets: the distinct dataset `indices` to embed, triplets as positions in it. */
 export interface TripletBatch {
@@ -25,7 +26,7 @@ export interface RandomTripletSamplerOptions extends RandomTupleSamplerOptions {
  * const [{ indices, triplets }] = sampler.epoch(0);
  * // embed images gathered at `indices`, then loss.compute(emb, batchLabels, triplets)
  */
-export class RandomTripletSampler extends RandomTupleSampler<TripletBatch> {
+export class RandomTripletSampler extends RandomTupleSampler<TripletBatch> implements TupleSampler {
   readonly name = 'random-triplets';
 
   constructor(opts: RandomTripletSamplerOptions) {

@@ -3,7 +3,7 @@
  * permutation of 0..N-1 cut into batches; the last one is smaller unless `dropLast`.
  */
 import type { SeedLike } from '../random';
-import type { BatchSampler } from '../types';
+import type { BatchSampler } from './types';
 import { fail } from '../validate';
 import { epochRandom, positiveInt } from './common';
 

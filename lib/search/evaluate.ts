@@ -1,6 +1,6 @@
 /** Recall and speed of an (approximate) index against exact search on the same queries. */
 import type { VectorIndex } from './exact-index';
-import { type VectorsLike, toMatrix } from './matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 
 export interface IndexEvaluation {
   /** Mean over queries of |approx top-10 ∩ exact top-10| / 10. */

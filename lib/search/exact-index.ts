@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { checkNumber, checkOneOf, fail } from '../validate';
 import { type KnnDistance, KNN_DISTANCES, forEachKnnChunk } from './exact';
-import { type Matrix, type VectorsLike, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 
 /** Neighbour ids and distances, row-major [queries, k]; -1 / Infinity pad when the index is small. */
 export interface SearchResult {

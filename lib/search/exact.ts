@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNumber, checkOneOf, fail } from '../validate';
-import { type Matrix, type VectorsLike, toMatrix } from './matrix';
-import { TopK } from './topk';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
+import { TopK } from '../linalg/topk';
 
 export const KNN_DISTANCES = ['euclidean', 'cosine', 'dot'] as const;
 /** euclidean: L2 distance; cosine: 1 - cosine similarity; dot: minus the dot product. Smaller = closer for all three. */

@@ -10,9 +10,9 @@ import { type SeedLike, toRandom, type Random } from '../random';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { float32Section, headerInt, int32Section, readIndexFile, writeIndexFile } from './index-file';
-import { type VectorsLike, toMatrix } from './matrix';
-import { MinHeap } from './heap';
-import { TopK } from './topk';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
+import { MinHeap } from '../linalg/heap';
+import { TopK } from '../linalg/topk';
 
 export interface HnswOptions {
   /** Links per node on the upper layers; layer 0 keeps 2·M (default 16, hnswlib's). */

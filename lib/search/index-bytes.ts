@@ -20,8 +20,12 @@ export interface SavableIndex {
 
 /**
  * @example
- * indexBytes(quantizedIndex);  // codes + ids + codebooks
- * indexBytes(hnsw);            // the length of the file hnsw.save() writes
+ * const quantized = new QuantizedIndex(pqCodec(ProductQuantizer.fit(vectors, { m: 8, seed: 1 })));
+ * quantized.add(vectors);
+ * indexBytes(quantized);  // codes + ids + codebooks
+ * const hnsw = new HnswIndex(64, { M: 16, efConstruction: 100, seed: 1 });
+ * hnsw.add(vectors);
+ * indexBytes(hnsw);       // the length of the file hnsw.save() writes
  */
 export function indexBytes(index: VectorIndex): number {
   const sized = index as Partial<SizedIndex>;

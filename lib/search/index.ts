@@ -1,15 +1,12 @@
-/** Nearest-neighbour search: exact k-NN, exact, IVF and HNSW indexes, PCA and int8 compression. */
-export * from './matrix';
-export * from './topk';
+/**
+ * Nearest-neighbour search: exact k-NN, exact, IVF and HNSW indexes, PCA-projected and quantized
+ * (int8, int4, product-quantized) indexes. The matrices, top-k, PCA and k-means they are built on
+ * live in lib/linalg.
+ */
 export * from './exact';
 export * from './exact-index';
 export * from './ivf';
 export * from './hnsw';
-export { symmetricEigen } from './eigen';
-export type { SymmetricEigen } from './eigen';
-// covariance / principalAxes / projectOntoAxes stay internal (shared with eval and viz, which
-// validate their own inputs); the public PCAs are Pca here and pca() in viz.
-export { Pca } from './pca';
 export * from './quantize';
 export * from './evaluate';
 export * from './usearch-index';

@@ -4,7 +4,7 @@
  * float32's memory. Decode maps codes back to their levels.
  */
 import { fail } from '../validate';
-import { type Matrix, type VectorsLike, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 
 /** Levels of a 4-bit code. */
 export const INT4_LEVELS = 16;

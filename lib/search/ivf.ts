@@ -3,13 +3,13 @@
  * query scans only the `nprobe` lists whose centroids are nearest (Jégou et al. 2011, faiss
  * IndexIVFFlat). Euclidean distance; normalize vectors first for cosine ranking.
  */
-import { kMeans } from '../eval/kmeans';
+import { kMeans } from '../linalg/kmeans';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { float32Section, headerInt, int32Section, readIndexFile, writeIndexFile } from './index-file';
-import { type Matrix, type VectorsLike, takeRows, toMatrix } from './matrix';
-import { TopK } from './topk';
+import { type Matrix, type VectorsLike, takeRows, toMatrix } from '../linalg/matrix';
+import { TopK } from '../linalg/topk';
 
 export interface IvfOptions {
   /** Number of inverted lists (k-means centroids). */

@@ -5,10 +5,10 @@
  * them (asymmetric distance): one table of squared distances from each query sub-vector to each
  * centroid, then m table look-ups per stored vector.
  */
-import { kMeans } from '../eval/kmeans';
+import { kMeans } from '../linalg/kmeans';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
-import { type Matrix, type VectorsLike, takeRows, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, takeRows, toMatrix } from '../linalg/matrix';
 
 /** Centroids per sub-space: one byte per code. */
 export const PQ_CENTROIDS = 256;
@@ -27,6 +27,7 @@ export interface ProductQuantizerOptions {
  * @example
  * const pq = ProductQuantizer.fit(vectors, { m: 8, seed: 1 }); // vectors: [N, 64], N >= 256
  * const codes = pq.encode(vectors);        // Uint8Array, N·8 bytes
+ * const query = Float32Array.from(queries[0]);
  * const table = pq.distanceTable(query);   // Float32Array [8 · 256]
  * pq.asymmetricDistance(table, codes, 0);  // ≈ squared distance from query to vector 0
  */

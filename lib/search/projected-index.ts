@@ -4,8 +4,8 @@
  */
 import type { SearchResult, VectorIndex } from './exact-index';
 import { indexBytes } from './index-bytes';
-import type { VectorsLike } from './matrix';
-import type { Pca } from './pca';
+import type { VectorsLike } from '../linalg/matrix';
+import type { Pca } from '../linalg/pca';
 
 /** An index that can grow and shrink (every index of lib/search). */
 export interface MutableIndex extends VectorIndex {

@@ -4,7 +4,7 @@
  * centres of their buckets.
  */
 import { fail } from '../validate';
-import { type Matrix, type VectorsLike, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 
 /**
  * @example

@@ -7,10 +7,10 @@
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { INT4_LEVELS, type Int4Quantizer } from './int4-quantizer';
-import { type Matrix, type VectorsLike, toMatrix } from './matrix';
+import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 import { PQ_CENTROIDS, type ProductQuantizer } from './product-quantizer';
 import type { ScalarQuantizer } from './quantize';
-import { TopK } from './topk';
+import { TopK } from '../linalg/topk';
 
 /** How QuantizedIndex stores and scores vectors. */
 export interface VectorCodec {

@@ -8,7 +8,7 @@ import { checkNumber, fail } from '../validate';
 import { recallAtK } from './evaluate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { indexBytes } from './index-bytes';
-import { type VectorsLike, toMatrix } from './matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 
 export interface SearchBenchmarkOptions<I extends VectorIndex> {
   /** Builds and fills the index; its time is the build time. */

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { checkNumber, fail } from '../validate';
 import type { SearchResult, VectorIndex } from './exact-index';
 import { HnswIndex, type HnswOptions } from './hnsw';
-import { type VectorsLike, toMatrix } from './matrix';
+import { type VectorsLike, toMatrix } from '../linalg/matrix';
 
 /** The part of usearch's Index this wrapper uses (typed here: the package is optional). */
 interface NativeIndex {

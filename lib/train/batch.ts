@@ -2,35 +2,14 @@
  * Turning a sampler's batch into model input. Two batch forms are accepted: a plain Int32Array
  * of dataset indices (PK, shuffled batches; a miner may pick tuples from it), and a tuple batch
  * `{ indices, triplets }` / `{ indices, pairs }` whose tuples are positions in `indices`
- * (lib/samplers' RandomTripletSampler and RandomPairSampler), handed to the loss as mined.
+ * (lib/samplers' RandomTripletSampler and RandomPairSampler), handed to the loss as mined. The
+ * contracts (BatchSampler, TupleSampler, TrainSampler) are in lib/samplers/types.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BatchSampler, MinedIndices, PairIndices, TripletIndices } from '../types';
+import type { TupleBatch } from '../samplers/types';
+import type { MinedIndices } from '../types';
 import type { BatchTransform, BatchTransformInfo } from './types';
 import { fail } from '../validate';
-
-/** A batch of tuples: the dataset rows to embed and the tuples as positions among them. */
-export interface TupleBatch {
-  indices: Int32Array;
-  triplets?: TripletIndices;
-  pairs?: PairIndices;
-}
-
-/**
- * A sampler whose batches are tuples (random triplets or pairs, the no-mining baselines).
- *
- * @example
- * const sampler = new RandomTripletSampler({ labels, tripletsPerBatch: 32, seed: 1 }); // from lib/samplers
- * await train({ model, loss, sampler, data, epochs: 1 });
- */
-export interface TupleSampler {
-  readonly name: string;
-  readonly batchesPerEpoch: number;
-  epoch(epochIndex: number): TupleBatch[];
-}
-
-/** What train accepts as a sampler. */
-export type TrainSampler = BatchSampler | TupleSampler;
 
 /** A batch ready for a step: dataset rows and, for tuple batches, the given tuples. */
 export interface ResolvedBatch {

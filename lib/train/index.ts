@@ -19,10 +19,9 @@ export type {
 } from './types';
 export { NonFiniteLossError, isNonFiniteLossError } from './errors';
 export { EarlyStopper, type EarlyStoppingVerdict } from './early-stopping';
-export { embed, runEvaluation } from './evaluate';
+export { runEvaluation } from './evaluate';
 export { epochPoints, summarizeEpoch } from './aggregate';
 export { resolveOptimizer } from './optimizer';
-export type { TrainSampler, TupleBatch, TupleSampler } from './batch';
 export {
   createProgress,
   NotebookProgress,

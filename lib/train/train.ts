@@ -4,8 +4,9 @@
  * evaluation every N epochs, callbacks, early stopping, a NaN/Inf guard and progress display.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { TupleBatch } from '../samplers/types';
 import { summarizeEpoch } from './aggregate';
-import { batchLabels, gatherBatch, resolveBatch, type TupleBatch } from './batch';
+import { batchLabels, gatherBatch, resolveBatch } from './batch';
 import { EarlyStopper } from './early-stopping';
 import { runEvaluation } from './evaluate';
 import { resolveOptimizer } from './optimizer';

@@ -4,8 +4,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { SeedLike } from '../random';
+import type { TrainSampler } from '../samplers/types';
 import type { LossStats, MetricLoss, Miner } from '../types';
-import type { TrainSampler } from './batch';
 import type { ProgressReporter } from './progress/reporter';
 
 /** One optimisation step. */

@@ -1,10 +1,10 @@
 /**
  * Principal component analysis for 2-D embedding maps: a thin wrapper over the library's one PCA
- * (lib/search/pca.ts: float64 covariance and a Householder + QL eigensolver) that takes plain
+ * (lib/linalg/pca.ts: float64 covariance and a Householder + QL eigensolver) that takes plain
  * rows or a tensor and returns plain arrays for the plot builders. Deterministic: each
  * component's sign is fixed so its largest-magnitude entry is positive (sklearn's svd_flip).
  */
-import { principalAxes, projectOntoAxes } from '../search/pca';
+import { principalAxes, projectOntoAxes } from '../linalg/pca';
 import { checkNumber, fail } from '../validate';
 import { toDense, type MatrixLike } from './matrix';
 

@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ready } from '../../lib/backend';
 import { command, parseTrainArgs, TRAIN_OPTIONS } from '../../lib/cli/train';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';
-import { loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../lib/models';
-import { embed, retrievalMetricsFn, type History } from '../../lib/train';
+import { embed, loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../lib/models';
+import { retrievalMetricsFn, type History } from '../../lib/train';
 import { loadMemory, losses, MEMORY_JSON } from '../../lib/losses';
 
 interface CliResult {

@@ -48,6 +48,12 @@ const CONTEXT: Record<string, string> = {
   memory: 'tf.Tensor2D',
   memoryLabels: 'number[]',
   d: 'CourseData',
+  // Continual learning (notebook 11): the two stages' data and the models before and after the update.
+  stage1: 'CourseData',
+  stage2: 'CourseData',
+  oldModel: 'tf.LayersModel',
+  newModel: 'tf.LayersModel',
+  fewShot: 'FewShotRow[]',
   probes: 'RetrievalProbe[]',
   rows: 'RetrievalRow[]',
   job: 'ScoringJob',
@@ -61,7 +67,7 @@ const CONTEXT: Record<string, string> = {
 };
 /** Types CONTEXT names, imported for the declarations. */
 const CONTEXT_TYPES =
-  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage, Kernel } from 'metriclab/runner';\n" +
+  "import type { History, CurveRun, LoadedDataset, TrainSampler, TrainData, TrainOptions, BaseMetricLoss, BaseMiner, MinerInput, CrossBatchMemory, CourseData, RetrievalProbe, RetrievalRow, FewShotRow } from 'metriclab';\nimport type { Notebook, RunResult, JupyterMessage, Kernel } from 'metriclab/runner';\n" +
   // Internal types of values the internal helpers' examples work on ('@lib/x' is lib/x.ts).
   "import type { ScoringJob } from '@lib/eval/retrieval-scoring';\nimport type { WebGpuDispatchUtil } from '@lib/backend/webgpu-acos';";
 

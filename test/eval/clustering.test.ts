@@ -2,7 +2,6 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import { ami, nmi, purity, logGamma } from '../../lib/eval/clustering';
-import { kMeans } from '../../lib/eval/kmeans';
 import { runClusteringCase } from '../../lib/parity/clustering';
 import type { ParityFile } from '../../lib/parity/types';
 import { Random } from '../../lib/random';
@@ -52,23 +51,5 @@ describe('clustering metrics', () => {
     const out = spawnSync(py, ['-c', script], { input: JSON.stringify([a, b]), encoding: 'utf8' });
     const [n, m] = JSON.parse(out.stdout) as number[];
     expectClose([nmi(a, b), ami(a, b)], [n, m], 1e-10, 0);
-  });
-});
-
-describe('kMeans', () => {
-  it('finds well separated clusters and is seeded', () => {
-    const rng = new Random(1);
-    const x = Array.from({ length: 90 }, (_, i) => [10 * (i % 3) + rng.normal(0, 0.1), rng.normal(0, 0.1)]);
-    const r1 = kMeans(x, { k: 3, seed: 5 });
-    const r2 = kMeans(x, { k: 3, seed: 5 });
-    assert.deepStrictEqual(r1.assignments, r2.assignments);
-    assert.strictEqual(
-      purity(
-        x.map((_, i) => i % 3),
-        r1.assignments,
-      ),
-      1,
-    );
-    assert.ok(r1.inertia < 90 * 0.1, `inertia ${r1.inertia}`);
   });
 });

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { embeddingDrift } from '../../lib/eval/drift';
 import { Random } from '../../lib/random';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 
 function gaussian(n: number, dims: number, seed: number, shift = 0): Matrix {
   const rng = new Random(seed);

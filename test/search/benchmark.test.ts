@@ -12,7 +12,7 @@ import { Random } from '../../lib/random';
 import { ExactIndex } from '../../lib/search/exact-index';
 import { HnswIndex } from '../../lib/search/hnsw';
 import { indexBytes } from '../../lib/search/index-bytes';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 import { ProductQuantizer } from '../../lib/search/product-quantizer';
 import { QuantizedIndex, pqCodec } from '../../lib/search/quantized-index';
 import { benchmarkSearch, mapAtRFromNeighbours, percentile } from '../../lib/search/search-benchmark';

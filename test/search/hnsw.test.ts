@@ -8,7 +8,7 @@ import { Random } from '../../lib/random';
 import { evaluateIndex } from '../../lib/search/evaluate';
 import { ExactIndex } from '../../lib/search/exact-index';
 import { HnswIndex } from '../../lib/search/hnsw';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 import { expectClose } from '../helpers/backends';
 
 function gaussian(n: number, dims: number, seed: number): Matrix {

@@ -11,7 +11,7 @@ import { Random } from '../../lib/random';
 import { ExactIndex } from '../../lib/search/exact-index';
 import { HnswIndex } from '../../lib/search/hnsw';
 import { IvfIndex } from '../../lib/search/ivf';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 
 function gaussian(n: number, dims: number, seed: number): Matrix {
   const rng = new Random(seed);

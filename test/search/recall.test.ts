@@ -10,8 +10,8 @@ import { ExactIndex } from '../../lib/search/exact-index';
 import { evaluateIndex } from '../../lib/search/evaluate';
 import { HnswIndex } from '../../lib/search/hnsw';
 import { IvfIndex } from '../../lib/search/ivf';
-import { type Matrix, takeRows, toMatrix } from '../../lib/search/matrix';
-import { Pca } from '../../lib/search/pca';
+import { type Matrix, takeRows, toMatrix } from '../../lib/linalg/matrix';
+import { Pca } from '../../lib/linalg/pca';
 
 /** Rows scaled to unit L2 norm, so euclidean ranking is cosine ranking. */
 function l2Normalize(m: Matrix): Matrix {

@@ -6,12 +6,10 @@ import { ready } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import { ExactIndex } from '../../lib/search/exact-index';
 import { IvfIndex } from '../../lib/search/ivf';
-import { Pca } from '../../lib/search/pca';
+import { Pca } from '../../lib/linalg/pca';
 import { ScalarQuantizer } from '../../lib/search/quantize';
 import { evaluateIndex, recallAtK } from '../../lib/search/evaluate';
-import { TopK } from '../../lib/search/topk';
-import { MinHeap } from '../../lib/search/heap';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 import { expectClose } from '../helpers/backends';
 
 /**
@@ -40,38 +38,6 @@ function clusters(
 describe('search', () => {
   before(async () => {
     await ready();
-  });
-  it('TopK keeps the k smallest, ties by index', () => {
-    const t = new TopK(3);
-    [5, 1, 3, 1, 0, 3, 9].forEach((s, i) => t.push(s, i));
-    const r = t.sorted();
-    assert.deepStrictEqual(Array.from(r.indices), [4, 1, 3]);
-  });
-  it('MinHeap pops in (score, index) order, matching a plain sort, across growth and refills', () => {
-    const rng = new Random(2);
-    const heap = new MinHeap();
-    const ref: [number, number][] = [];
-    const popped: number[] = [];
-    const expected: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      // Few distinct scores, so ties by index are exercised; 150 entries outgrow the initial 64.
-      for (let i = 0; i < 150; i++) {
-        const entry: [number, number] = [rng.int(10), round * 1000 + rng.int(1000)];
-        heap.push(entry[0], entry[1]);
-        ref.push(entry);
-      }
-      ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      for (let i = 0; i < 100; i++) {
-        assert.strictEqual(heap.peekScore(), ref[0][0]);
-        expected.push((ref.shift() as [number, number])[1]);
-        popped.push(heap.pop());
-      }
-    }
-    assert.deepStrictEqual(popped, expected);
-    assert.strictEqual(heap.size, 150);
-    heap.clear();
-    assert.strictEqual(heap.pop(), -1);
-    assert.strictEqual(heap.peekScore(), Infinity);
   });
   it('ExactIndex returns exact neighbours, removes, and survives save/load', () => {
     const index = new ExactIndex(2);

@@ -12,7 +12,7 @@ import { Random } from '../../lib/random';
 import { evaluateIndex } from '../../lib/search/evaluate';
 import { ExactIndex } from '../../lib/search/exact-index';
 import { HnswIndex } from '../../lib/search/hnsw';
-import type { Matrix } from '../../lib/search/matrix';
+import type { Matrix } from '../../lib/linalg/matrix';
 import { hnswIndex, nativeAnnBackend, UsearchIndex } from '../../lib/search/usearch-index';
 
 function gaussian(n: number, dims: number, seed: number): Matrix {

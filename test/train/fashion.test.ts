@@ -60,7 +60,7 @@ describe('train on Fashion-MNIST (triplet + semi-hard, 2 epochs)', function () {
     const metrics = retrievalMetricsFn([1]);
     const raw = (await metrics(seenTest.images, seenTest.labels)).recallAt1;
     const rawUnseen = (await metrics(unseenTest.images, unseenTest.labels)).recallAt1;
-    const { embed } = await import('../../lib/train/evaluate.js');
+    const { embed } = await import('../../lib/models/embed.js');
     const unseenEmb = embed(model, unseenTest.images);
     const unseen = (await metrics(unseenEmb, unseenTest.labels)).recallAt1;
     unseenEmb.dispose();

@@ -1,13 +1,13 @@
 /**
- * Tiny stand-ins for the other areas' losses, miners and samplers (implementing the lib/types.ts
- * contracts), so the loop is tested on its own, on inputs small enough to run in milliseconds.
+ * Tiny stand-ins for the other areas' losses, miners and samplers (implementing the contracts of
+ * lib/types.ts and lib/samplers/types.ts), so the loop is tested on its own, on inputs small
+ * enough to run in milliseconds.
  * Every op is differentiable on wasm and cpu without gather (matMul with one-hot selections).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../lib/random';
 import {
   isTripletIndices,
-  type BatchSampler,
   type LabelsLike,
   type LossResult,
   type MetricLoss,
@@ -15,7 +15,7 @@ import {
   type Miner,
   type MinerResult,
 } from '../../lib/types';
-import type { TupleBatch, TupleSampler } from '../../lib/train';
+import type { BatchSampler, TupleBatch, TupleSampler } from '../../lib/samplers';
 
 /** `classes` Gaussian clusters in `dim` dimensions, `perClass` points each. */
 export function clusters(

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describeAllBackends } from '../helpers/backends';
 import { losses } from '../../lib/losses';
 import { mlpEmbedder } from '../../lib/models';
-import { RandomPairSampler, RandomTripletSampler } from '../../lib/samplers';
-import { train, type TrainSampler } from '../../lib/train';
+import { RandomPairSampler, RandomTripletSampler, type TrainSampler } from '../../lib/samplers';
+import { train } from '../../lib/train';
 import type { MetricLoss } from '../../lib/types';
 import { clusters } from './fixtures';
 

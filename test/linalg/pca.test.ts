@@ -1,13 +1,13 @@
 /**
- * The one PCA (lib/search/pca.ts) and its eigensolver, against hand-derived spectra and plain-loop
+ * The one PCA (lib/linalg/pca.ts) and its eigensolver, against hand-derived spectra and plain-loop
  * references: covariance by a direct double loop, eigenpairs checked by their residual.
  */
 import * as assert from 'assert';
 import * as path from 'path';
 import { readIdx } from '../../lib/data/idx';
 import { Random } from '../../lib/random';
-import { symmetricEigen } from '../../lib/search/eigen';
-import { Pca, covariance, principalAxes } from '../../lib/search/pca';
+import { symmetricEigen } from '../../lib/linalg/eigen';
+import { Pca, covariance, principalAxes } from '../../lib/linalg/pca';
 import { expectClose } from '../helpers/backends';
 
 /** A random orthogonal D x D matrix (rows), from Gram-Schmidt on seeded gaussians. */
@@ -56,7 +56,7 @@ function residuals(a: Float64Array, D: number, values: Float64Array, vectors: Fl
   return [res, orth];
 }
 
-describe('search: eigensolver and PCA', () => {
+describe('linalg: eigensolver and PCA', () => {
   it('symmetricEigen: [[2,1],[1,2]] has eigenvalues 3, 1 and axes (1,1)/√2, (1,-1)/√2', () => {
     const { values, vectors } = symmetricEigen(new Float64Array([2, 1, 1, 2]), 2);
     expectClose(values, [3, 1], 1e-12, 0, 'values');

@@ -5,7 +5,7 @@
  */
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber } from '../validate';
-import { type Matrix, type VectorsLike, toMatrix } from '../search/matrix';
+import { type Matrix, type VectorsLike, toMatrix } from './matrix';
 
 export interface KMeansOptions {
   k: number;
