@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Distance } from '../distances';
 import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';
-import { checkEmbeddings, labelsToArray } from '../validate';
+import { checkEmbeddings, finiteCheckNeeded, labelsToArray } from '../validate';
 
 /**
  * What `mineFrom` sees: the [N, M] matrix of anchors against candidates (row-major), both label
@@ -41,7 +41,8 @@ export abstract class BaseMiner implements Miner {
    * miner.mine(embeddings, labels, { embeddings: memory, labels: memoryLabels }); // anchors against the memory
    */
   mine(embeddings: tf.Tensor2D, labels: LabelsLike, reference?: Reference): MinerResult {
-    const n = checkEmbeddings(this.name, embeddings);
+    // Inside a training step the step's NaN guard catches non-finite embeddings (see withFiniteGuard).
+    const n = checkEmbeddings(this.name, embeddings, { checkFinite: finiteCheckNeeded(embeddings) });
     const lab = labelsToArray(this.name, labels, n);
     const ref = resolveCandidates(this.name, embeddings, lab, reference);
     const matrix = tf.tidy(() =>
