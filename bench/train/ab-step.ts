@@ -84,7 +84,8 @@ export async function abStep(
   const after = context(kind);
   let step = 0;
   const runBefore = (): number => stepBefore(before, x, y);
-  const runAfter = (): number => trainStep(after, x, y, undefined, { step: step++, epoch: 0, lastFiniteLoss: NaN }).loss;
+  const runAfter = (): number =>
+    trainStep(after, x, y, undefined, { step: step++, epoch: 0, lastFiniteLoss: NaN }).loss;
   let identical = true;
   const b: number[] = [];
   const a: number[] = [];

@@ -121,8 +121,10 @@ describeAllBackends('sharePairwise', () => {
   });
 
   it('gradients through a shared matrix used twice match those without sharing (summed in another order)', () => {
-    const f = (x: tf.Tensor2D): tf.Scalar =>
-      tf.add(tf.sum(tf.mul(plain.pairwise(x), 0.7)), tf.sum(squared.pairwise(x))) as tf.Scalar;
+    const f = (t: tf.Tensor): tf.Scalar => {
+      const x = t as tf.Tensor2D;
+      return tf.add(tf.sum(tf.mul(plain.pairwise(x), 0.7)), tf.sum(squared.pairwise(x))) as tf.Scalar;
+    };
     const values = (g: tf.Tensor): Float32Array => {
       const v = g.dataSync() as Float32Array;
       g.dispose();
