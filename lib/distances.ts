@@ -94,6 +94,60 @@ function prepare(x: tf.Tensor2D, normalize: boolean): tf.Tensor2D {
   return normalize ? l2NormalizeRows(x) : x;
 }
 
+/**
+ * Base matrices (before a distance's last element-wise step) computed while `sharePairwise`
+ * runs, by kind and operand ids; null outside it.
+ */
+let sharedBases: Map<string, tf.Tensor> | null = null;
+
+/**
+ * Runs `fn` with pairwise matrices shared: the first `pairwise(x, y)` of a kind computes the
+ * matrix, later ones with the same operand tensors reuse it (squared and plain euclidean on the
+ * same normalization share |x|² + |y|² - 2xyᵀ; cosine and normalized dot share xyᵀ). A training
+ * step uses it so the miner and the loss compute the batch's distance matrix once. The values are
+ * the same as without sharing (the same ops on the same inputs). Call it around the whole
+ * gradient computation (so the shared matrix is on the tape) and never across an `assign` to
+ * the operands (variables are not shared, for that reason); the matrices are disposed when `fn`
+ * returns.
+ *
+ * @example
+ * const e = tf.randomNormal([8, 4]) as tf.Tensor2D;
+ * sharePairwise(() => {
+ *   const forMining = distances.euclidean().pairwise(e);               // computes |x|² + |y|² - 2xyᵀ
+ *   const forLoss = distances.euclidean({ squared: true }).pairwise(e); // reuses it: one relu more
+ *   return [forMining, forLoss];
+ * });
+ */
+export function sharePairwise<T>(fn: () => T): T {
+  if (sharedBases) return fn();
+  sharedBases = new Map();
+  try {
+    return fn();
+  } finally {
+    const made = [...sharedBases.values()];
+    sharedBases = null;
+    tf.dispose(made);
+  }
+}
+
+/** `compute()`, or inside `sharePairwise` the matrix of this kind and these operands made first. */
+function sharedBase(kind: string, x: tf.Tensor2D, y: tf.Tensor2D | undefined, compute: () => tf.Tensor): tf.Tensor {
+  const other = y ?? x;
+  if (!sharedBases || x instanceof tf.Variable || other instanceof tf.Variable) return compute();
+  const key = `${kind}|${x.id}|${other.id}`;
+  let base = sharedBases.get(key);
+  if (!base) {
+    base = tf.keep(compute());
+    sharedBases.set(key, base);
+  }
+  return base;
+}
+
+/** True while `sharePairwise` runs (a shared base must not be returned as it is: callers dispose results). */
+function sharing(): boolean {
+  return sharedBases !== null;
+}
+
 export interface EuclideanOptions {
   /** Squared L2 (default false). */
   squared?: boolean;
@@ -117,11 +171,13 @@ function euclidean({ squared = false, normalize = true }: EuclideanOptions = {})
     ...directional({ isInverted: false }),
     pairwise: (x, y) =>
       tf.tidy(() => {
-        const a = prepare(x, normalize);
-        const b = y ? prepare(y, normalize) : a;
-        const na = tf.sum(tf.square(a), 1, true);
-        const nb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
-        const sq = tf.sub(tf.add(na, nb), tf.mul(tf.matMul(a, b, false, true), 2));
+        const sq = sharedBase(`euclidean:${normalize}`, x, y, () => {
+          const a = prepare(x, normalize);
+          const b = y ? prepare(y, normalize) : a;
+          const na = tf.sum(tf.square(a), 1, true);
+          const nb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
+          return tf.sub(tf.add(na, nb), tf.mul(tf.matMul(a, b, false, true), 2));
+        });
         return finish(sq) as tf.Tensor2D;
       }),
     paired: (x, y) =>
@@ -138,8 +194,11 @@ function similarity(name: 'cosine' | 'dot', normalize: boolean): Distance {
     ...directional({ isInverted: true }),
     pairwise: (x, y) =>
       tf.tidy(() => {
-        const a = prepare(x, normalize);
-        return tf.matMul(a, y ? prepare(y, normalize) : a, false, true);
+        const product = sharedBase(`dot:${normalize}`, x, y, () => {
+          const a = prepare(x, normalize);
+          return tf.matMul(a, y ? prepare(y, normalize) : a, false, true);
+        });
+        return (sharing() ? tf.clone(product) : product) as tf.Tensor2D;
       }),
     paired: (x, y) => tf.tidy(() => tf.sum(tf.mul(prepare(x, normalize), prepare(y, normalize)), 1)),
   };

@@ -28,6 +28,39 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/** The embeddings whose NaN/Infinity the caller (a training step) catches itself, while it runs. */
+let guardedEmbeddings: tf.Tensor | null = null;
+
+/**
+ * Runs `fn` telling losses and miners that the caller catches non-finite `embeddings` itself, so
+ * their finite-value check (a kernel and a read of the result per call) can be left out for that
+ * tensor. The training step uses it: every BaseMetricLoss adds 0 · Σ embeddings to its loss, so a
+ * NaN or Infinity in the embeddings makes the loss non-finite, and the step's NaN guard then
+ * throws NonFiniteLossError (with the step and epoch) before any gradient is applied.
+ *
+ * @example
+ * withFiniteGuard(embeddings, () => loss.compute(embeddings, labels)); // the loss skips its isFinite read
+ */
+export function withFiniteGuard<T>(embeddings: tf.Tensor, fn: () => T): T {
+  const outer = guardedEmbeddings;
+  guardedEmbeddings = embeddings;
+  try {
+    return fn();
+  } finally {
+    guardedEmbeddings = outer;
+  }
+}
+
+/**
+ * Whether `embeddings` need the finite-value check: false only inside `withFiniteGuard` for them.
+ *
+ * @example
+ * checkEmbeddings('myLoss', embeddings, { checkFinite: finiteCheckNeeded(embeddings) });
+ */
+export function finiteCheckNeeded(embeddings: tf.Tensor): boolean {
+  return embeddings !== guardedEmbeddings;
+}
+
 /** Checks a 2-D float embedding tensor; returns N. `checkFinite` reads values (not inside gradients-hot loops unless wanted). */
 export function checkEmbeddings(
   fn: string,

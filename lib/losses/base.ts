@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { isPairIndices, type LabelsLike, type LossResult, type MetricLoss, type MinedIndices } from '../types';
-import { checkEmbeddings, checkOneOf, fail, labelsToArray } from '../validate';
+import { checkEmbeddings, checkOneOf, fail, finiteCheckNeeded, labelsToArray } from '../validate';
 import { reduce, type Reduction } from '../reducers';
 import { resolveCandidates, type Candidates, type Reference } from './reference';
 
@@ -68,7 +68,8 @@ export abstract class BaseMetricLoss implements MetricLoss {
    * loss.compute(embeddings, labels, undefined, { embeddings: memory, labels: memoryLabels });
    */
   compute(embeddings: tf.Tensor2D, labels: LabelsLike, mined?: MinedIndices, reference?: Reference): LossResult {
-    const n = checkEmbeddings(this.name, embeddings);
+    // Inside a training step the step's NaN guard catches non-finite embeddings (see withFiniteGuard).
+    const n = checkEmbeddings(this.name, embeddings, { checkFinite: finiteCheckNeeded(embeddings) });
     const lab = labelsToArray(this.name, labels, n);
     if (reference !== undefined && !this.pairBased) {
       fail(this.name, 'reference', 'be omitted (this loss compares embeddings with its own weights)', 'a reference');

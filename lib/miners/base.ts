@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Distance } from '../distances';
 import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';
-import { checkEmbeddings, labelsToArray } from '../validate';
+import { checkEmbeddings, finiteCheckNeeded, labelsToArray } from '../validate';
 
 /**
  * What `mineFrom` sees: the [N, M] matrix of anchors against candidates (row-major), both label
@@ -41,7 +41,8 @@ export abstract class BaseMiner implements Miner {
    * miner.mine(embeddings, labels, { embeddings: memory, labels: memoryLabels }); // anchors against the memory
    */
   mine(embeddings: tf.Tensor2D, labels: LabelsLike, reference?: Reference): MinerResult {
-    const n = checkEmbeddings(this.name, embeddings);
+    // Inside a training step the step's NaN guard catches non-finite embeddings (see withFiniteGuard).
+    const n = checkEmbeddings(this.name, embeddings, { checkFinite: finiteCheckNeeded(embeddings) });
     const lab = labelsToArray(this.name, labels, n);
     const ref = resolveCandidates(this.name, embeddings, lab, reference);
     const matrix = tf.tidy(() =>
@@ -106,14 +107,18 @@ export class PairList {
   }
 }
 
-/** Number of valid triplets (anchor, positive candidate, negative candidate). */
-export function countTriplets(input: MinerInput): number {
+/**
+ * Number of valid triplets (anchor, positive candidate, negative candidate): per anchor, its
+ * positives times its negatives, from one count of the candidates' labels (O(N + M), not O(N·M)).
+ */
+export function countTriplets({ labels, n, refLabels, m, self }: MinerInput): number {
+  const perLabel = new Map<number, number>();
+  for (let j = 0; j < m; j++) perLabel.set(refLabels[j], (perLabel.get(refLabels[j]) ?? 0) + 1);
   let total = 0;
-  for (let i = 0; i < input.n; i++) {
-    let pos = 0;
-    let neg = 0;
-    forEachCandidate(input, i, (_j, positive) => (positive ? pos++ : neg++));
-    total += pos * neg;
+  for (let i = 0; i < n; i++) {
+    const own = self[i] >= 0 ? 1 : 0;
+    const pos = (perLabel.get(labels[i]) ?? 0) - (own && refLabels[self[i]] === labels[i] ? 1 : 0);
+    total += pos * (m - own - pos);
   }
   return total;
 }
@@ -163,18 +168,26 @@ export function extremes(input: MinerInput): {
   hardPos: Int32Array;
   hardNeg: Int32Array;
 } {
-  const { mat, n, m, distance } = input;
+  // One pass over the matrix in plain loops (it runs on every training step: no visitor closure).
+  const { mat, labels, refLabels, n, m, self, distance } = input;
   const hardPos = new Int32Array(n).fill(-1);
   const hardNeg = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    forEachCandidate(input, i, (j, positive) => {
-      const d = mat[i * m + j];
-      if (positive) {
-        if (hardPos[i] < 0 || distance.marginOf(d, mat[i * m + hardPos[i]]) > 0) hardPos[i] = j;
-      } else if (hardNeg[i] < 0 || distance.marginOf(mat[i * m + hardNeg[i]], d) > 0) {
-        hardNeg[i] = j;
+    const row = i * m;
+    const label = labels[i];
+    let p = -1;
+    let q = -1;
+    for (let j = 0; j < m; j++) {
+      if (j === self[i]) continue;
+      const d = mat[row + j];
+      if (refLabels[j] === label) {
+        if (p < 0 || distance.marginOf(d, mat[row + p]) > 0) p = j;
+      } else if (q < 0 || distance.marginOf(mat[row + q], d) > 0) {
+        q = j;
       }
-    });
+    }
+    hardPos[i] = p;
+    hardNeg[i] = q;
   }
   return { hardPos, hardNeg };
 }

@@ -1,11 +1,22 @@
 /**
  * One optimisation step: forward, mine (no gradients: the miner only returns indices), loss,
  * gradients for the model's and the loss's own variables; apply them only if the loss is finite.
+ *
+ * Two costs are paid once per step rather than once per miner and loss:
+ * - the pairwise distance matrix: inside `sharePairwise` the miner's `pairwise` (read once, no
+ *   gradient needed) and the loss's (on the gradient tape) are the same tensor when their
+ *   distances share a base (e.g. batch-hard's plain and the triplet loss's squared euclidean);
+ * - the finite-value check of the embeddings: with a library loss (a BaseMetricLoss), inside
+ *   `withFiniteGuard` library losses and miners skip it, because NaN or Infinity in the
+ *   embeddings makes that loss non-finite and the guard below throws NonFiniteLossError before
+ *   any gradient is applied.
  */
 import * as tf from '@tensorflow/tfjs';
 import { NonFiniteLossError } from './errors';
 import type { LossStats, MetricLoss, Miner, MinerStats, MinedIndices } from '../types';
-import { fail } from '../validate';
+import { sharePairwise } from '../distances';
+import { BaseMetricLoss } from '../losses/base';
+import { fail, withFiniteGuard } from '../validate';
 
 export interface StepContext {
   model: tf.LayersModel;
@@ -37,27 +48,33 @@ export function trainStep(
 ): StepOutcome {
   let stats: LossStats | undefined;
   let minerStats: MinerStats | undefined;
-  const { value, grads } = ctx.optimizer.computeGradients(() => {
-    const out = ctx.model.apply(x, { training: true });
-    if (Array.isArray(out) || out.rank !== 2) {
-      fail(
-        'train',
-        'model',
-        'have one output of shape [batch, dim]',
-        Array.isArray(out) ? `${out.length} outputs` : out,
-      );
-    }
-    const embeddings = out as tf.Tensor2D;
-    let mined = tuples;
-    if (ctx.miner) {
-      const { stats: s, ...indices } = ctx.miner.mine(embeddings, labels);
-      minerStats = s;
-      mined = indices as MinedIndices;
-    }
-    const result = ctx.loss.compute(embeddings, labels, mined);
-    stats = result.stats;
-    return result.loss;
-  }, ctx.varList);
+  const { value, grads } = sharePairwise(() =>
+    ctx.optimizer.computeGradients(() => {
+      const out = ctx.model.apply(x, { training: true });
+      if (Array.isArray(out) || out.rank !== 2) {
+        fail(
+          'train',
+          'model',
+          'have one output of shape [batch, dim]',
+          Array.isArray(out) ? `${out.length} outputs` : out,
+        );
+      }
+      const embeddings = out as tf.Tensor2D;
+      // Only a library loss is known to turn NaN embeddings into a NaN loss (see withFiniteGuard).
+      const guarded = ctx.loss instanceof BaseMetricLoss ? withFiniteGuard : (_: tf.Tensor, f: () => tf.Scalar) => f();
+      return guarded(embeddings, () => {
+        let mined = tuples;
+        if (ctx.miner) {
+          const { stats: s, ...indices } = ctx.miner.mine(embeddings, labels);
+          minerStats = s;
+          mined = indices as MinedIndices;
+        }
+        const result = ctx.loss.compute(embeddings, labels, mined);
+        stats = result.stats;
+        return result.loss;
+      });
+    }, ctx.varList),
+  );
   const loss = value.dataSync()[0];
   value.dispose();
   if (!Number.isFinite(loss)) {
