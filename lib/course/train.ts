@@ -37,6 +37,8 @@ export interface ValidatedTrainingOptions {
   seed: number;
   /** Default adam 1e-3. */
   optimizer?: OptimizerSpec;
+  /** The loss's own weights (proxies) get this optimizer instead (see TrainOptions.lossOptimizer). */
+  lossOptimizer?: OptimizerSpec;
   /** Training-time augmentation of each batch (see TrainData.transform). */
   transform?: BatchTransform;
   /** Default 'none' (a notebook prints one line per run instead). */
@@ -113,6 +115,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       data: { x: options.train.x, labels: options.train.y, transform: options.transform },
       epochs: Math.ceil(steps / evalEvery),
       optimizer: options.optimizer ?? { name: 'adam', learningRate: 1e-3 },
+      lossOptimizer: options.lossOptimizer,
       seed: options.seed,
       progress: options.progress ?? 'none',
       callbacks: {
