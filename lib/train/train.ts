@@ -44,7 +44,12 @@ function validate(options: TrainOptions): void {
     );
   }
   if (options.lossOptimizer !== undefined && options.loss.trainableWeights().length === 0) {
-    fail(fn, 'lossOptimizer', 'be given only with a loss that has its own weights (proxies, class weights)', options.loss.name);
+    fail(
+      fn,
+      'lossOptimizer',
+      'be given only with a loss that has its own weights (proxies, class weights)',
+      options.loss.name,
+    );
   }
   const monitor = options.earlyStopping?.monitor;
   if (monitor !== undefined && monitor !== 'loss' && !options.evaluate) {

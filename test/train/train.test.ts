@@ -177,10 +177,15 @@ describeAllBackends('train', () => {
     const proxyMoved = shared.dProxies.reduce((s, v) => s + Math.abs(v), 0);
     assert.ok(proxyMoved > 1e-4, `the proxies move with the shared optimizer (${proxyMoved})`);
     fast.dProxies.forEach((v, j) =>
-      assert.ok(Math.abs(v - 100 * shared.dProxies[j]) <= 1e-3 * Math.abs(100 * shared.dProxies[j]) + 1e-6, `proxy ${j}: ${v} vs 100 x ${shared.dProxies[j]}`),
+      assert.ok(
+        Math.abs(v - 100 * shared.dProxies[j]) <= 1e-3 * Math.abs(100 * shared.dProxies[j]) + 1e-6,
+        `proxy ${j}: ${v} vs 100 x ${shared.dProxies[j]}`,
+      ),
     );
     fast.dModel.forEach((d, i) =>
-      d.forEach((v, j) => assert.ok(Math.abs(v - shared.dModel[i][j]) <= 1e-6, `model weight ${i}[${j}]: ${v} vs ${shared.dModel[i][j]}`)),
+      d.forEach((v, j) =>
+        assert.ok(Math.abs(v - shared.dModel[i][j]) <= 1e-6, `model weight ${i}[${j}]: ${v} vs ${shared.dModel[i][j]}`),
+      ),
     );
   });
 
