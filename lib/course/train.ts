@@ -37,6 +37,8 @@ export interface ValidatedTrainingOptions {
   seed: number;
   /** Default adam 1e-3. */
   optimizer?: OptimizerSpec;
+  /** The loss's own weights (proxies) get this optimizer instead (see TrainOptions.lossOptimizer). */
+  lossOptimizer?: OptimizerSpec;
   /** Training-time augmentation of each batch (see TrainData.transform). */
   transform?: BatchTransform;
   /** Default 'none' (a notebook prints one line per run instead). */
@@ -50,6 +52,11 @@ export interface ValidatedTrainingOptions {
   validationDistance?: KnnDistance;
   /** Also record distances and effective rank of the validation embeddings at each check (collapse watch). */
   health?: boolean;
+  /**
+   * Score the untrained network too (the step-0 point of `validation`). Default true; false saves
+   * one validation pass per run when no curve or steps-to-X needs the starting point.
+   */
+  scoreUntrained?: boolean;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -57,7 +64,7 @@ export type ValidationPoint = RetrievalScores & { step: number; health?: CheckHe
 
 export interface ValidatedTraining {
   history: History;
-  /** Validation scores at step 0 (untrained) and after every check. */
+  /** Validation scores at step 0 (untrained; unless `scoreUntrained: false`) and after every check. */
   validation: ValidationPoint[];
   /** The step of the restored (best) checkpoint. */
   bestStep: number;
@@ -95,7 +102,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
     ...measure(embedder),
     ...(options.health ? { health: healthAt(embedder, options.validation) } : {}),
   });
-  const validation: ValidationPoint[] = [score(0)];
+  const validation: ValidationPoint[] = options.scoreUntrained === false ? [] : [score(0)];
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
   let waited = 0;
   try {
@@ -113,6 +120,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       data: { x: options.train.x, labels: options.train.y, transform: options.transform },
       epochs: Math.ceil(steps / evalEvery),
       optimizer: options.optimizer ?? { name: 'adam', learningRate: 1e-3 },
+      lossOptimizer: options.lossOptimizer,
       seed: options.seed,
       progress: options.progress ?? 'none',
       callbacks: {

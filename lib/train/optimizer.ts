@@ -11,16 +11,20 @@ const NAMES = ['adam', 'sgd', 'momentum', 'rmsprop'] as const;
  * @example
  * const { optimizer, owned } = resolveOptimizer({ name: 'adam', learningRate: 1e-3 });
  */
-export function resolveOptimizer(spec: tf.Optimizer | OptimizerSpec | undefined): {
+export function resolveOptimizer(
+  spec: tf.Optimizer | OptimizerSpec | undefined,
+  /** The option's name in error messages ('optimizer', 'lossOptimizer'). */
+  arg = 'optimizer',
+): {
   optimizer: tf.Optimizer;
   owned: boolean;
 } {
   // tf.Optimizer's instanceof check reads a property, so rule out null/undefined first.
   if (spec !== undefined && spec !== null && spec instanceof tf.Optimizer) return { optimizer: spec, owned: false };
   const s = spec ?? { name: 'adam', learningRate: 1e-3 };
-  if (typeof s !== 'object') fail('train', 'optimizer', 'be a tf.Optimizer or { name, learningRate }', s);
-  const name = checkOneOf('train', 'optimizer.name', s.name, NAMES);
-  const lr = checkNumber('train', 'optimizer.learningRate', s.learningRate, { min: 0, minExclusive: true });
+  if (typeof s !== 'object') fail('train', arg, 'be a tf.Optimizer or { name, learningRate }', s);
+  const name = checkOneOf('train', `${arg}.name`, s.name, NAMES);
+  const lr = checkNumber('train', `${arg}.learningRate`, s.learningRate, { min: 0, minExclusive: true });
   switch (name) {
     case 'adam':
       return { optimizer: tf.train.adam(lr), owned: true };

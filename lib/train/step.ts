@@ -24,6 +24,20 @@ export interface StepContext {
   miner?: Miner;
   optimizer: tf.Optimizer;
   varList: tf.Variable[];
+  /**
+   * When set, the loss's own variables (named in `lossVariables`) are updated by this optimizer
+   * and the model's by `optimizer`: proxies may need a much larger learning rate than the network.
+   */
+  lossOptimizer?: tf.Optimizer;
+  lossVariables?: ReadonlySet<string>;
+}
+
+/** Splits gradients by variable name into the loss's own and the rest. */
+function splitGradients(grads: tf.NamedTensorMap, names: ReadonlySet<string>): [tf.NamedTensorMap, tf.NamedTensorMap] {
+  const own: tf.NamedTensorMap = {};
+  const rest: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(grads)) (names.has(name) ? own : rest)[name] = g;
+  return [own, rest];
 }
 
 export interface StepOutcome {
@@ -81,7 +95,13 @@ export function trainStep(
     tf.dispose(grads);
     throw new NonFiniteLossError(at.step, at.epoch, loss, at.lastFiniteLoss);
   }
-  ctx.optimizer.applyGradients(grads);
+  if (ctx.lossOptimizer && ctx.lossVariables) {
+    const [own, rest] = splitGradients(grads, ctx.lossVariables);
+    ctx.optimizer.applyGradients(rest);
+    ctx.lossOptimizer.applyGradients(own);
+  } else {
+    ctx.optimizer.applyGradients(grads);
+  }
   tf.dispose(grads);
   return { loss, stats: stats as LossStats, miner: minerStats };
 }

@@ -44,6 +44,14 @@ function validate(options: TrainOptions): void {
       options.miner.name,
     );
   }
+  if (options.lossOptimizer !== undefined && options.loss.trainableWeights().length === 0) {
+    fail(
+      fn,
+      'lossOptimizer',
+      'be given only with a loss that has its own weights (proxies, class weights)',
+      options.loss.name,
+    );
+  }
   const monitor = options.earlyStopping?.monitor;
   if (monitor !== undefined && monitor !== 'loss' && !options.evaluate) {
     fail(fn, 'earlyStopping.monitor', "be 'loss' or a metric computed by evaluate", monitor);
@@ -88,8 +96,22 @@ export async function train(options: TrainOptions): Promise<History> {
   const stopper = options.earlyStopping ? new EarlyStopper(options.earlyStopping) : null;
   const progress = createProgress(options.progress ?? 'auto');
   const { optimizer, owned } = resolveOptimizer(options.optimizer);
-  const varList = [...model.trainableWeights.map((w) => w.read() as tf.Variable), ...loss.trainableWeights()];
+  const lossWeights = loss.trainableWeights();
+  const varList = [...model.trainableWeights.map((w) => w.read() as tf.Variable), ...lossWeights];
   const ctx: StepContext = { model, loss, miner, optimizer, varList };
+  let lossOptimizerOwned = false;
+  if (options.lossOptimizer !== undefined) {
+    let resolved;
+    try {
+      resolved = resolveOptimizer(options.lossOptimizer, 'lossOptimizer');
+    } catch (e) {
+      if (owned) optimizer.dispose();
+      throw e;
+    }
+    ctx.lossOptimizer = resolved.optimizer;
+    ctx.lossVariables = new Set(lossWeights.map((v) => v.name));
+    lossOptimizerOwned = resolved.owned;
+  }
 
   const started = performance.now();
   const history: History = { steps: [], epochs: [], backend: tf.getBackend(), seconds: 0 };
@@ -178,6 +200,7 @@ export async function train(options: TrainOptions): Promise<History> {
   } finally {
     tf.dispose(best ?? []);
     if (owned) optimizer.dispose();
+    if (lossOptimizerOwned) ctx.lossOptimizer?.dispose();
   }
 
   if (stopReason !== undefined) history.stopReason = stopReason;

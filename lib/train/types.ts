@@ -150,6 +150,16 @@ export interface TrainOptions {
   /** An optimizer (not disposed by train) or a spec (created and disposed by train). Default adam 1e-3. */
   optimizer?: tf.Optimizer | OptimizerSpec;
   /**
+   * A separate optimizer for the loss's own weights (proxies, class weights); only for a loss
+   * that has some. Default: `optimizer` trains them with the model. Proxy-Anchor (Kim et al.
+   * 2020) and pytorch-metric-learning's examples give the proxies a ~100x larger learning rate.
+   *
+   * @example
+   * await train({ ...opts, loss: losses.proxyAnchor({ numClasses: 10, embeddingSize: 64 }),
+   *   optimizer: { name: 'adam', learningRate: 1e-3 }, lossOptimizer: { name: 'adam', learningRate: 0.1 } });
+   */
+  lossOptimizer?: tf.Optimizer | OptimizerSpec;
+  /**
    * Recorded in the history. The loop itself draws nothing at random: batches come from the
    * sampler's seed, mined tuples from the miner's, initial weights from the model's.
    */

@@ -6,6 +6,7 @@ import {
   pairDistances,
   disposeProbe,
   metricBySeed,
+  modelEmbedding,
   pixelEmbedding,
   probeScores,
   summarizeRows,
@@ -195,6 +196,34 @@ describe('course helpers (lib/course)', () => {
       ).v;
       assert.ok(Math.abs(now.mapAtR - best.mapAtR) < 1e-6, `restored ${now.mapAtR} vs best ${best.mapAtR}`);
       options.model.dispose();
+    });
+
+    it('scoreUntrained: false skips the step-0 pass and changes nothing else (same checks, same kept checkpoint)', async () => {
+      let passes = 0;
+      const counted = (o: ReturnType<typeof base>) => ({
+        ...o,
+        validationScore: (m: tf.LayersModel) => {
+          passes++;
+          return probeScores(modelEmbedding(m), [{ name: 'v', queries: validation }]).v;
+        },
+      });
+      const full = counted(base(0.05));
+      const a = await trainWithValidation(full);
+      assert.equal(passes, 5);
+      passes = 0;
+      const lean = { ...counted(base(0.05)), scoreUntrained: false };
+      const before = tf.memory().numTensors;
+      const b = await trainWithValidation(lean);
+      assert.equal(tf.memory().numTensors, before);
+      assert.equal(passes, 4, 'one validation pass fewer');
+      assert.deepEqual(
+        b.validation.map((p) => p.step),
+        [3, 6, 9, 12],
+      );
+      assert.deepEqual(b.validation, a.validation.slice(1));
+      assert.equal(b.bestStep, a.bestStep);
+      full.model.dispose();
+      lean.model.dispose();
     });
 
     it('stops after `patience` checks without improvement (learning rate 1e-12: nothing improves)', async () => {

@@ -143,6 +143,67 @@ describeAllBackends('train', () => {
     loss.proxies.dispose();
   });
 
+  it("lossOptimizer: the loss's weights take its rate, the model's keep the main one (one SGD step, exact ratio)", async () => {
+    // One batch of 16, one step of plain SGD: the update is rate x gradient, and the gradient at
+    // the first step does not depend on the rates, so 100x the rate must move the proxies exactly
+    // 100x as far and leave the model's step unchanged.
+    const fresh = () => {
+      const model = mlpEmbedder({ inputShape: [DIM], hidden: [16], embeddingDim: 4, seed: 1 });
+      const loss = proxyLoss(4, 4, 5);
+      const w0 = model.getWeights().map((w) => w.dataSync().slice());
+      const p0 = loss.proxies.dataSync().slice();
+      return { model, loss, w0, p0 };
+    };
+    const run = async (lossOptimizer?: { name: 'sgd'; learningRate: number }) => {
+      const r = fresh();
+      const opts = options({
+        model: r.model,
+        loss: r.loss,
+        sampler: shuffleSampler(16, 16, 2),
+        optimizer: { name: 'sgd', learningRate: 0.01 },
+        lossOptimizer,
+      });
+      const before = tf.memory().numTensors;
+      await train(opts);
+      assert.equal(tf.memory().numTensors, before, 'both owned optimizers and all step tensors are released');
+      const dModel = r.model.getWeights().map((w, i) => Array.from(w.dataSync(), (v, j) => v - r.w0[i][j]));
+      const dProxies = Array.from(r.loss.proxies.dataSync(), (v, j) => v - r.p0[j]);
+      r.model.dispose();
+      r.loss.proxies.dispose();
+      return { dModel, dProxies };
+    };
+    const shared = await run();
+    const fast = await run({ name: 'sgd', learningRate: 1 });
+    const proxyMoved = shared.dProxies.reduce((s, v) => s + Math.abs(v), 0);
+    assert.ok(proxyMoved > 1e-4, `the proxies move with the shared optimizer (${proxyMoved})`);
+    fast.dProxies.forEach((v, j) =>
+      assert.ok(
+        Math.abs(v - 100 * shared.dProxies[j]) <= 1e-3 * Math.abs(100 * shared.dProxies[j]) + 1e-6,
+        `proxy ${j}: ${v} vs 100 x ${shared.dProxies[j]}`,
+      ),
+    );
+    fast.dModel.forEach((d, i) =>
+      d.forEach((v, j) =>
+        assert.ok(Math.abs(v - shared.dModel[i][j]) <= 1e-6, `model weight ${i}[${j}]: ${v} vs ${shared.dModel[i][j]}`),
+      ),
+    );
+  });
+
+  it('lossOptimizer is refused for a loss without weights, and a bad spec is named as lossOptimizer', async () => {
+    const noWeights = options({ lossOptimizer: { name: 'sgd', learningRate: 1 } });
+    await assert.rejects(
+      train(noWeights),
+      /Error in train: lossOptimizer must be given only with a loss that has its own weights \(proxies, class weights\), but got tiny/,
+    );
+    const loss = proxyLoss(4, 4, 5);
+    const badRate = options({ loss, lossOptimizer: { name: 'sgd', learningRate: 0 } });
+    const before = tf.memory().numTensors;
+    await assert.rejects(train(badRate), /Error in train: lossOptimizer\.learningRate must be > 0, but got 0/);
+    assert.equal(tf.memory().numTensors, before, 'the main optimizer is released when the loss optimizer is refused');
+    [noWeights.model, badRate.model].forEach((m) => m.dispose());
+    loss.proxies.dispose();
+  });
+
   it('passes mined triplets to the loss and records miner stats', async () => {
     const loss = tinyLoss();
     const h = await train(options({ loss, miner: allTripletsMiner() }));
