@@ -10,7 +10,7 @@ import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
 import type { KnnDistance } from '../search/exact';
-import { checkNumber } from '../validate';
+import { checkNumber, fail } from '../validate';
 import type { LabelledImages } from './data';
 import { healthAt, type CheckHealth } from './health';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
@@ -50,6 +50,21 @@ export interface ValidatedTrainingOptions {
   validationDistance?: KnnDistance;
   /** Also record distances and effective rank of the validation embeddings at each check (collapse watch). */
   health?: boolean;
+  /**
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): after every optimiser step each
+   * kernel of `model` is shrunk, w <- w - learningRate * weightDecay * w (the learning rate of
+   * `optimizer`), independently of the gradient, so Adam's per-weight scaling does not weaken it.
+   * Biases, and weights of the loss (proxies), are not decayed. Default 0 (off). PyTorch's AdamW
+   * uses the same formula (its default is 0.01).
+   */
+  weightDecay?: number;
+  /**
+   * Called after every validation check (step 0 included) with the check and the embedder at that
+   * step, e.g. to score the training classes too (seen vs unseen curves). It only observes: model
+   * choice stays on the validation score, and the hook must not change the weights. Tensors it
+   * makes are its own to dispose.
+   */
+  onCheck?: (point: ValidationPoint, embedder: tf.LayersModel) => void | Promise<void>;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -86,6 +101,10 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       ? Infinity
       : checkNumber(fn, 'patience', options.patience, { min: 1, integer: true });
   const embedder = options.embedder ?? options.model;
+  const optimizer = options.optimizer ?? { name: 'adam', learningRate: 1e-3 };
+  const decay = decoupledWeightDecay(options.model, options.weightDecay, optimizer.learningRate);
+  if (options.onCheck !== undefined && typeof options.onCheck !== 'function')
+    fail(fn, 'onCheck', 'be a function (point, embedder) => void', typeof options.onCheck);
   const probe = [{ name: 'validation', queries: options.validation }];
   const measure =
     options.validationScore ??
@@ -96,6 +115,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
     ...(options.health ? { health: healthAt(embedder, options.validation) } : {}),
   });
   const validation: ValidationPoint[] = [score(0)];
+  await options.onCheck?.(validation[0], embedder);
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
   let waited = 0;
   try {
@@ -112,13 +132,15 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       }),
       data: { x: options.train.x, labels: options.train.y, transform: options.transform },
       epochs: Math.ceil(steps / evalEvery),
-      optimizer: options.optimizer ?? { name: 'adam', learningRate: 1e-3 },
+      optimizer,
       seed: options.seed,
       progress: options.progress ?? 'none',
       callbacks: {
-        onEpochEnd: (record, control) => {
+        onBatchEnd: decay ?? undefined,
+        onEpochEnd: async (record, control) => {
           const point = score(record.steps);
           validation.push(point);
+          await options.onCheck?.(point, embedder);
           if (best === null || point.mapAtR > best.point.mapAtR) {
             tf.dispose(best?.weights ?? []);
             best = { point, weights: embedder.getWeights().map((w) => tf.keep(w.clone())) };
@@ -136,4 +158,31 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
   } finally {
     tf.dispose((best as { weights: tf.Tensor[] } | null)?.weights ?? []);
   }
+}
+
+/**
+ * The per-step shrink of decoupled weight decay, or null when `weightDecay` is 0 or absent.
+ * Kernels are told from biases by their name (Keras names them '.../kernel'); a model with no
+ * kernel to decay is an error rather than a silent no-op.
+ */
+function decoupledWeightDecay(
+  model: tf.LayersModel,
+  weightDecay: number | undefined,
+  learningRate: number,
+): (() => void) | null {
+  const fn = 'trainWithValidation';
+  if (weightDecay === undefined) return null;
+  const wd = checkNumber(fn, 'weightDecay', weightDecay, { min: 0 });
+  if (wd === 0) return null;
+  const factor = 1 - learningRate * wd;
+  if (!(factor > 0))
+    fail(fn, 'weightDecay', `keep learningRate * weightDecay below 1 (learning rate ${learningRate})`, wd);
+  const kernels = model.trainableWeights.filter((w) => /kernel$/.test(w.originalName ?? w.name));
+  if (kernels.length === 0) fail(fn, 'weightDecay', 'be 0 for a model without kernels (nothing to decay)', wd);
+  const variables = kernels.map((w) => w.read() as tf.Variable);
+  return () => {
+    tf.tidy(() => {
+      for (const v of variables) v.assign(tf.mul(v, factor));
+    });
+  };
 }
