@@ -91,6 +91,18 @@ export interface ValidatedTraining {
  *   steps: 2000, evalEvery: 100, patience: 5, classesPerBatch: 5, samplesPerClass: 8, seed: 1,
  * });
  * run.bestStep; // e.g. 1400: the embedder now holds the weights of step 1400
+ *
+ * // Decoupled weight decay, and the training classes scored at every check (for seen-vs-unseen curves):
+ * const seenCurve: { step: number; seen: number; validation: number }[] = [];
+ * await trainWithValidation({
+ *   model: mlpEmbedder({ inputShape: [784], seed: 2 }), loss: losses.tripletMargin({ margin: 0.2 }),
+ *   train: d.train, validation: d.validation, steps: 2000, evalEvery: 100, classesPerBatch: 5, samplesPerClass: 8, seed: 2,
+ *   weightDecay: 0.01, // w <- w - 1e-3 * 0.01 * w on every kernel after each Adam step
+ *   onCheck: (point, embedder) => {
+ *     const seen = probeScores(modelEmbedding(embedder), [{ name: 'seen', queries: d.train }]).seen.mapAtR;
+ *     seenCurve.push({ step: point.step, seen, validation: point.mapAtR });
+ *   },
+ * });
  */
 export async function trainWithValidation(options: ValidatedTrainingOptions): Promise<ValidatedTraining> {
   const fn = 'trainWithValidation';
