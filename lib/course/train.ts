@@ -10,7 +10,7 @@ import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
 import type { KnnDistance } from '../search/exact';
-import { checkNumber } from '../validate';
+import { checkNumber, fail } from '../validate';
 import type { LabelledImages } from './data';
 import { healthAt, type CheckHealth } from './health';
 import { modelEmbedding, probeScores, type RetrievalScores } from './retrieval';
@@ -57,6 +57,21 @@ export interface ValidatedTrainingOptions {
    * one validation pass per run when no curve or steps-to-X needs the starting point.
    */
   scoreUntrained?: boolean;
+  /**
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): after every optimiser step each
+   * kernel of `model` is shrunk, w <- w - learningRate * weightDecay * w (the learning rate of
+   * `optimizer`), independently of the gradient, so Adam's per-weight scaling does not weaken it.
+   * Biases, and weights of the loss (proxies), are not decayed. Default 0 (off). PyTorch's AdamW
+   * uses the same formula (its default is 0.01).
+   */
+  weightDecay?: number;
+  /**
+   * Called after every validation check (step 0 included) with the check and the embedder at that
+   * step, e.g. to score the training classes too (seen vs unseen curves). It only observes: model
+   * choice stays on the validation score, and the hook must not change the weights. Tensors it
+   * makes are its own to dispose.
+   */
+  onCheck?: (point: ValidationPoint, embedder: tf.LayersModel) => void | Promise<void>;
 }
 
 /** A validation check: the step it followed and the scores on the validation classes. */
@@ -83,6 +98,18 @@ export interface ValidatedTraining {
  *   steps: 2000, evalEvery: 100, patience: 5, classesPerBatch: 5, samplesPerClass: 8, seed: 1,
  * });
  * run.bestStep; // e.g. 1400: the embedder now holds the weights of step 1400
+ *
+ * // Decoupled weight decay, and the training classes scored at every check (for seen-vs-unseen curves):
+ * const seenCurve: { step: number; seen: number; validation: number }[] = [];
+ * await trainWithValidation({
+ *   model: mlpEmbedder({ inputShape: [784], seed: 2 }), loss: losses.tripletMargin({ margin: 0.2 }),
+ *   train: d.train, validation: d.validation, steps: 2000, evalEvery: 100, classesPerBatch: 5, samplesPerClass: 8, seed: 2,
+ *   weightDecay: 0.01, // w <- w - 1e-3 * 0.01 * w on every kernel after each Adam step
+ *   onCheck: (point, embedder) => {
+ *     const seen = probeScores(modelEmbedding(embedder), [{ name: 'seen', queries: d.train }]).seen.mapAtR;
+ *     seenCurve.push({ step: point.step, seen, validation: point.mapAtR });
+ *   },
+ * });
  */
 export async function trainWithValidation(options: ValidatedTrainingOptions): Promise<ValidatedTraining> {
   const fn = 'trainWithValidation';
@@ -93,6 +120,10 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       ? Infinity
       : checkNumber(fn, 'patience', options.patience, { min: 1, integer: true });
   const embedder = options.embedder ?? options.model;
+  const optimizer = options.optimizer ?? { name: 'adam', learningRate: 1e-3 };
+  const decay = decoupledWeightDecay(options.model, options.weightDecay, optimizer.learningRate);
+  if (options.onCheck !== undefined && typeof options.onCheck !== 'function')
+    fail(fn, 'onCheck', 'be a function (point, embedder) => void', typeof options.onCheck);
   const probe = [{ name: 'validation', queries: options.validation }];
   const measure =
     options.validationScore ??
@@ -103,6 +134,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
     ...(options.health ? { health: healthAt(embedder, options.validation) } : {}),
   });
   const validation: ValidationPoint[] = options.scoreUntrained === false ? [] : [score(0)];
+  if (validation.length > 0) await options.onCheck?.(validation[0], embedder);
   let best: { point: ValidationPoint; weights: tf.Tensor[] } | null = null;
   let waited = 0;
   try {
@@ -119,14 +151,16 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       }),
       data: { x: options.train.x, labels: options.train.y, transform: options.transform },
       epochs: Math.ceil(steps / evalEvery),
-      optimizer: options.optimizer ?? { name: 'adam', learningRate: 1e-3 },
+      optimizer,
       lossOptimizer: options.lossOptimizer,
       seed: options.seed,
       progress: options.progress ?? 'none',
       callbacks: {
-        onEpochEnd: (record, control) => {
+        onBatchEnd: decay ?? undefined,
+        onEpochEnd: async (record, control) => {
           const point = score(record.steps);
           validation.push(point);
+          await options.onCheck?.(point, embedder);
           if (best === null || point.mapAtR > best.point.mapAtR) {
             tf.dispose(best?.weights ?? []);
             best = { point, weights: embedder.getWeights().map((w) => tf.keep(w.clone())) };
@@ -144,4 +178,31 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
   } finally {
     tf.dispose((best as { weights: tf.Tensor[] } | null)?.weights ?? []);
   }
+}
+
+/**
+ * The per-step shrink of decoupled weight decay, or null when `weightDecay` is 0 or absent.
+ * Kernels are told from biases by their name (Keras names them '.../kernel'); a model with no
+ * kernel to decay is an error rather than a silent no-op.
+ */
+function decoupledWeightDecay(
+  model: tf.LayersModel,
+  weightDecay: number | undefined,
+  learningRate: number,
+): (() => void) | null {
+  const fn = 'trainWithValidation';
+  if (weightDecay === undefined) return null;
+  const wd = checkNumber(fn, 'weightDecay', weightDecay, { min: 0 });
+  if (wd === 0) return null;
+  const factor = 1 - learningRate * wd;
+  if (!(factor > 0))
+    fail(fn, 'weightDecay', `keep learningRate * weightDecay below 1 (learning rate ${learningRate})`, wd);
+  const kernels = model.trainableWeights.filter((w) => /kernel$/.test(w.originalName ?? w.name));
+  if (kernels.length === 0) fail(fn, 'weightDecay', 'be 0 for a model without kernels (nothing to decay)', wd);
+  const variables = kernels.map((w) => w.read() as tf.Variable);
+  return () => {
+    tf.tidy(() => {
+      for (const v of variables) v.assign(tf.mul(v, factor));
+    });
+  };
 }
