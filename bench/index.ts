@@ -14,7 +14,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { ready, type BackendInfo } from '../lib/backend';
 import { courseNotebooks } from '../lib/cli/course';
 import { benchCourse } from './course/run';

@@ -4,7 +4,7 @@
  * `{ indices, triplets }` / `{ indices, pairs }` whose tuples are positions in `indices`
  * (lib/samplers' RandomTripletSampler and RandomPairSampler), handed to the loss as mined.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { BatchSampler, MinedIndices, PairIndices, TripletIndices } from '../types';
 import type { BatchTransform, BatchTransformInfo } from './types';
 import { fail } from '../validate';

@@ -1,5 +1,5 @@
 /** Embedding a held-out set in chunks and handing it to a metrics function. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { EvaluateOptions } from './types';
 
 /**

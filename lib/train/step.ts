@@ -2,7 +2,7 @@
  * One optimisation step: forward, mine (no gradients: the miner only returns indices), loss,
  * gradients for the model's and the loss's own variables; apply them only if the loss is finite.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { NonFiniteLossError } from './errors';
 import type { LossStats, MetricLoss, Miner, MinerStats, MinedIndices } from '../types';
 import { fail } from '../validate';

@@ -3,7 +3,7 @@
  * contracts), so the loop is tested on its own, on inputs small enough to run in milliseconds.
  * Every op is differentiable on wasm and cpu without gather (matMul with one-hot selections).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { Random } from '../../lib/random';
 import {
   isTripletIndices,
