@@ -152,7 +152,7 @@ function header(info: BackendInfo, installLog: string[], seconds: number): strin
     `- Date: ${new Date().toISOString()} (whole run ${(seconds / 60).toFixed(1)} min)`,
     `- Machine: ${m.cpu}, ${m.cores} logical cores, ${m.memoryGiB} GiB memory, ${m.os}`,
     `- Backend: ${info.backend} (${info.reason}); wasm SIMD ${info.simd ?? 'n/a'}, threads ${info.threads ?? 'n/a'}`,
-    `- Versions: node ${process.versions.node}, tfjs ${tf.version.tfjs}, ` +
+    `- Versions: node ${process.versions.node}, tfjs-core ${tf.version['tfjs-core']}, ` +
       `torch ${v(py.torch)}, faiss ${v(py.faiss)}, numpy ${v(py.numpy)}, scikit-learn ${v(py.sklearn)}, ` +
       `nbconvert ${v(nbconvertVersion())}`,
     `- References: ${installLog.filter((l) => /installing|all references|failed|cannot/.test(l)).join('; ') || 'see log'}`,
