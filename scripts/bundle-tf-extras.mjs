@@ -48,4 +48,6 @@ await esbuild.build({
   },
   logLevel: 'warning',
 });
-console.log(`bundle-tf-extras: ${path.relative(root, outfile)} (tfjs-core ${coreVersion}, ${(fs.statSync(outfile).size / 1024).toFixed(0)} KiB)`);
+console.log(
+  `bundle-tf-extras: ${path.relative(root, outfile)} (tfjs-core ${coreVersion}, ${(fs.statSync(outfile).size / 1024).toFixed(0)} KiB)`,
+);

@@ -21,9 +21,7 @@ function runScript(source: string): { code: number | null; out: string } {
   const file = path.join(dir, 'script.mts');
   fs.writeFileSync(
     file,
-    source
-      .replace(/BACKEND/g, JSON.stringify(path.join(BACKEND, 'index.ts')))
-      .replace(/\bTF\b/g, JSON.stringify(TF)),
+    source.replace(/BACKEND/g, JSON.stringify(path.join(BACKEND, 'index.ts'))).replace(/\bTF\b/g, JSON.stringify(TF)),
   );
   const env = { ...process.env };
   delete env.METRICLAB_BACKEND;
