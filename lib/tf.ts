@@ -6,8 +6,9 @@
  * from here, so they all see one namespace with gradients registered.
  *
  * What the umbrella did besides re-exporting, done here:
- * - registers every op's gradient and the chained ops (`x.square().sum()`), which tfjs-core's
- *   CommonJS build leaves out (vendor/tfjs-core-extras.cjs, built by scripts/bundle-tf-extras.mjs);
+ * - registers the chained ops (`x.square().sum()`) and every op's gradient, which tfjs-core's
+ *   CommonJS build leaves out (vendor/tfjs-core-extras.cjs, built by scripts/bundle-tf-extras.mjs;
+ *   tfjs-layers' CommonJS build registers the gradients as well, but not the chained ops);
  * - registers the cpu backend (importing @tensorflow/tfjs-backend-cpu); the wasm, webgpu and
  *   native backends are registered by lib/backend;
  * - `version`: the versions of the parts, keyed like the umbrella's (without its 'tfjs' key).

@@ -1,9 +1,13 @@
 // Builds vendor/tfjs-core-extras.cjs: tfjs-core's gradient and chained-op registrations as one
 // CommonJS file. tfjs-core ships them only as ES modules with extension-less relative imports
 // (dist/register_all_gradients.js, dist/public/chained_ops/register_all_chained_ops.js), which
-// Node cannot load, and its CommonJS build (dist/tf-core.node.js) leaves them out; the umbrella
-// @tensorflow/tfjs inlines them into its own CommonJS bundle, which is why it used to be a
-// dependency. This does the same with esbuild, so lib/tf.ts can depend on the parts only.
+// Node cannot load, and its CommonJS build (dist/tf-core.node.js) leaves them out. tfjs-layers'
+// CommonJS build happens to inline the gradients (all 101 of 4.22) but not the chained ops
+// (`x.square().sum()`, used all over lib/); the umbrella @tensorflow/tfjs inlines both, which is
+// why it used to be a dependency. This does the same with esbuild, so lib/tf.ts can depend on the
+// parts only. The gradients are included although tfjs-layers registers them too (identical
+// code, registered again, as the umbrella does): lib/tf should not rest on what another package's
+// bundle happens to contain; they are about 160 of the 366 KiB.
 //
 // Like the umbrella's bundle, the file carries its own copy of the tfjs-core modules the
 // registrations use; they meet the real tfjs-core through tfjs's globals (engine, kernel and
