@@ -14,7 +14,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tf';
 import { ready, type BackendInfo } from '../lib/backend';
 import { courseNotebooks } from '../lib/cli/course';
 import { benchCourse } from './course/run';
@@ -159,7 +159,7 @@ function header(info: BackendInfo, installLog: string[], seconds: number): strin
     `- Date: ${new Date().toISOString()} (whole run ${(seconds / 60).toFixed(1)} min)`,
     `- Machine: ${m.cpu}, ${m.cores} logical cores, ${m.memoryGiB} GiB memory, ${m.os}`,
     `- Backend: ${info.backend} (${info.reason}); wasm SIMD ${info.simd ?? 'n/a'}, threads ${info.threads ?? 'n/a'}`,
-    `- Versions: node ${process.versions.node}, tfjs ${tf.version.tfjs}, ` +
+    `- Versions: node ${process.versions.node}, tfjs-core ${tf.version['tfjs-core']}, ` +
       `torch ${v(py.torch)}, faiss ${v(py.faiss)}, numpy ${v(py.numpy)}, scikit-learn ${v(py.sklearn)}, ` +
       `nbconvert ${v(nbconvertVersion())}`,
     `- References: ${installLog.filter((l) => /installing|all references|failed|cannot/.test(l)).join('; ') || 'see log'}`,

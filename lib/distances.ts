@@ -10,7 +10,7 @@
  * const apDist = tf.tensor1d([0.3, 0.9]);     // anchor-positive distances
  * const v = d.margin(apDist, tf.tensor1d([0.5, 0.4])); // d_ap - d_an = [-0.2, 0.5] (for cosine: s_an - s_ap)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import { checkOneOf } from './validate';
 
 export type DistanceName = 'euclidean' | 'cosine' | 'dot';

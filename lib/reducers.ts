@@ -9,7 +9,7 @@
  * const values = tf.tensor1d([0, 0.5, 1.5]); // per-term losses
  * const { loss } = reduce(values, null, 'meanNonZero'); // 1: the mean over terms with a loss > 0
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 
 export const REDUCTIONS = ['mean', 'meanNonZero', 'sum', 'none'] as const;
 /** mean over terms, mean over terms > 0, sum, or none (the masked values, flattened). */

@@ -2,7 +2,7 @@
  * The contracts shared across areas (see DESIGN.md). Each area implements these; the training
  * loop, the notebooks and the parity checker only rely on what is written here.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tf';
 
 /** Labels: an int32 tensor [N], or plain integers. */
 export type LabelsLike = tf.Tensor1D | ArrayLike<number>;

@@ -2,7 +2,7 @@
  * Argument checks shared by every public function. Messages follow one pattern so users (and
  * tests) can rely on them: "Error in <fn>: <arg> must <expectation>, but got <actual>".
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import type { LabelsLike } from './types';
 
 /** Thrown for bad arguments; `fn` and `arg` name the culprit. */

@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/backend/time-steps.ts [wasm|cpu|both]   (default both)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import {

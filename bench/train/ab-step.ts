@@ -11,7 +11,7 @@
  * const r = await abStep('mlp', 'wasm', 40);
  * console.log(r.ratio); // median of before/after CPU time per pair of steps
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { tripletMargin } from '../../lib/losses/triplet-margin';
 import { batchHard } from '../../lib/miners/batch-hard';

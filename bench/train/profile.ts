@@ -10,7 +10,7 @@
  * const p = await profileStep('mlp', 'wasm');
  * console.log(p.stepMs, p.kernels.slice(0, 5));
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import { BATCH, makeStep, type ModelKind } from './run';

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { tripletMargin } from '../../lib/losses/triplet-margin';
 import { batchHard } from '../../lib/miners/batch-hard';

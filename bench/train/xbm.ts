@@ -8,7 +8,7 @@
  * @example
  * console.log(renderTable(await benchXbm({ repeats: 3 })));
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { losses, type BaseMetricLoss } from '../../lib/losses';
 import { miners, type BaseMiner } from '../../lib/miners';

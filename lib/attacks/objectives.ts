@@ -3,7 +3,7 @@
  * queries [N, D] to one value per query [N]; the attack climbs its gradient. Objectives hold
  * the tensors they compare with (gallery, clean embeddings) and must be disposed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelsLike } from '../types';
 import { checkEmbeddings, checkNumber, fail, labelsToArray } from '../validate';
 

@@ -3,7 +3,7 @@
  * stays within ±epsilon of the clean value, and the perturbed image stays in the valid pixel
  * range. The attack climbs the gradient sign of an objective (lib/attacks/objectives.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
 import type { AttackObjective } from './objectives';

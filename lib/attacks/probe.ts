@@ -3,7 +3,7 @@
  * being scored, with the clean gallery known to the attacker) and searched among the clean
  * gallery, scored like every course table (Recall@1, MAP@R, cosine).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelledImages } from '../course/data';
 import type { RetrievalProbe, RetrievalScores } from '../course/retrieval';
 import { queryGallerySplit } from '../data/splits';

@@ -4,7 +4,7 @@
  * (RobRank's EST idea: no labels needed, every image of the batch, an anchor of the batch's
  * tuples, moves its embedding as far as the ε-ball allows), computed against the current weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { BatchTransform } from '../train/types';
 import { checkNumber, checkOneOf, fail } from '../validate';
 import { embeddingShiftObjective } from './objectives';

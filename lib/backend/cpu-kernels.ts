@@ -13,7 +13,7 @@
  * registerCpuKernels(); // ['UnsortedSegmentSum']
  * registerCpuKernels(); // the same list; nothing is wrapped twice
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum';
 
 /** cpu kernels replaced by a faster one that takes tfjs's kernel as its fallback. */

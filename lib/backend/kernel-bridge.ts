@@ -5,14 +5,14 @@
  * reference implementations (so the results are right by construction, only slower).
  *
  * @example
- * import * as tf from '@tensorflow/tfjs';
+ * import * as tf from 'metriclab/tf';
  * tf.registerKernel({
  *   kernelName: 'UnsortedSegmentSum',
  *   backendName: 'wasm',
  *   kernelFunc: bridgeKernel('UnsortedSegmentSum', 'cpu'),
  * });
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 type Values = ReturnType<tf.KernelBackend['readSync']>;
 

@@ -15,7 +15,7 @@
  * console.log(info.backend, info.reason); // 'wasm', 'auto: no native TensorFlow package installed; ...'
  */
 import * as fs from 'fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 // Registered at import (priority above cpu), so a tf call made before `ready()` settles fails with
 // "Backend 'wasm' has not yet been initialized" instead of silently running on the slow cpu backend.
 import '@tensorflow/tfjs-backend-wasm';

@@ -14,13 +14,13 @@
  * Called by select.ts whenever the wasm backend is selected.
  *
  * @example
- * import * as tf from '@tensorflow/tfjs';
+ * import * as tf from 'metriclab/tf';
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
  * registerMissingWasmKernels(); // ['BatchMatMul', 'Conv2DBackpropFilter', ..., 'UnsortedSegmentSum']
  * registerMissingWasmKernels(); // the same list; nothing is registered twice
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { bridgeKernel } from './kernel-bridge';
 import { col2imInputGrad } from './kernels/col2im-input-grad';
 import { im2colFilterGrad } from './kernels/im2col-filter-grad';

@@ -10,7 +10,7 @@
  * @example
  * tf.registerKernel({ kernelName: 'Acos', backendName: 'webgpu', kernelFunc: accurateAcos(webgpu_util) });
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 
 /** The two webgpu_util helpers every elementwise program uses (tfjs-backend-webgpu exports them). */
 export interface WebGpuDispatchUtil {

@@ -8,7 +8,7 @@
  * const { adapter, addedKernels } = await startWebGpu();
  * adapter.software; // false on a GPU, true on llvmpipe
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { describeAdapter, loadDawn, probeWebGpu, WEBGPU_PACKAGES, type WebGpuAdapterSummary } from './webgpu-adapter';
 import type { WebGpuDispatchUtil } from './webgpu-acos';
 import { registerMissingWebGpuKernels } from './webgpu-kernels';

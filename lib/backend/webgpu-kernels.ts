@@ -6,11 +6,11 @@
  * kernel is replaced because it is not accurate enough: Acos (see webgpu-acos.ts).
  *
  * @example
- * import * as tf from '@tensorflow/tfjs';
+ * import * as tf from 'metriclab/tf';
  * await tf.setBackend('webgpu'); // after startWebGpu() loaded Dawn and the backend package
  * registerMissingWebGpuKernels(webgpu_util); // ['Acos', 'BitwiseAnd', 'NonMaxSuppressionV4', ..., 'Unique']
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { bridgeKernel } from './kernel-bridge';
 import { missingKernels } from './wasm-kernels';
 import { accurateAcos, type WebGpuDispatchUtil } from './webgpu-acos';

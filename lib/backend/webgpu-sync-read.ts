@@ -15,7 +15,7 @@
  * makeReadSyncWork(tf.backend()); // once the 'webgpu' backend is up
  * tf.ones([2]).add(1).dataSync(); // Float32Array [2, 2]
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** How long a synchronous read waits for the GPU before giving up. */
 export const SYNC_READ_TIMEOUT_MS = 300_000;

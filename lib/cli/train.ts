@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, type ParseArgsConfig } from 'util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Command } from './main';
 import { ready } from '../backend';
 import type { CrossBatchMemory } from '../losses/cross-batch-memory';

@@ -8,7 +8,7 @@
  * embedding towards its class's old prototype, so a gallery embedded by the old model can be
  * searched with queries embedded by the new one without re-embedding the gallery.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { l2NormalizeRows } from '../distances';
 import type { LabelsLike } from '../types';
 import { checkEmbeddings, checkNumber, fail, labelsToArray } from '../validate';

@@ -4,7 +4,7 @@
  * items) or new queries are searched among old vectors, which only works when the new model is
  * compatible with the old one. `crossModelScores` measures exactly that.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelledImages } from '../course/data';
 import type { EmbedFn, RetrievalScores } from '../course/retrieval';
 import { retrievalMetrics } from '../eval/retrieval';

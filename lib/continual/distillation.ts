@@ -10,7 +10,7 @@
  *   distance, compared with a Huber (smooth-L1, δ = 1) loss. It keeps the *shape* of the old
  *   space (who is near whom) but not its coordinates: any rotation of it costs nothing.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { safeSqrt } from '../distances';
 import { checkEmbeddings, checkOneOf, fail } from '../validate';
 

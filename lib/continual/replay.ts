@@ -5,7 +5,7 @@
  * strong, simple baseline of the continual-learning literature; herding-style selection is a
  * refinement).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelledImages } from '../course/data';
 import { indicesByClass } from '../data/splits';
 import { toRandom, type SeedLike } from '../random';

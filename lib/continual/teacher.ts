@@ -6,7 +6,7 @@
  * splits that output and adds the distillation and compatibility terms to a metric loss on the
  * student's half.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelsLike, LossResult, MetricLoss, MinedIndices, Miner } from '../types';
 import { checkEmbeddings, checkNumber, fail, labelsToArray } from '../validate';
 import type { BackwardCompatibility } from './compatibility';

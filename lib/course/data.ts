@@ -3,7 +3,7 @@
  * validation classes (early stopping, model choice) and test classes (the reported numbers),
  * plus the test images of the training classes ("seen"), as image tensors [N, 28, 28, 1].
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { loadDataset, type DatasetName } from '../data/datasets';
 import { checkNumber } from '../validate';
 import { trainValTestClassSplit, type ClassSplitOptions } from './split';

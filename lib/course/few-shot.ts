@@ -4,7 +4,7 @@
  * (lib/eval/few-shot.ts). The episodes are seeded by the run's seed, so every method of a seed
  * meets the same episodes and methods pair up seed by seed, like the retrieval rows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { fewShotAccuracy, FEW_SHOT_METHODS, type FewShotMethod } from '../eval/few-shot';
 import { EpisodeSampler } from '../samplers/episode-sampler';
 import { checkNumber, fail } from '../validate';

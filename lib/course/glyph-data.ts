@@ -4,7 +4,7 @@
  * scripts are held out, so validation and test classes share no class (nor script) with
  * training or with each other.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { loadGlyphs } from '../data/glyphs';
 import type { LoadedGlyphs } from '../data/glyphs/load';
 import { checkNumber, fail } from '../validate';

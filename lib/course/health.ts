@@ -3,7 +3,7 @@
  * validation images are, and how many directions the embedding uses. Collapse shows as the mean
  * negative distance falling towards 0; a low effective rank alone is not collapse (see the glossary).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { embeddingHealth } from '../eval/health';
 import { embed } from '../models/embed';
 import type { LabelledImages } from './data';

@@ -5,7 +5,7 @@
  * verification (ROC AUC, TAR at a fixed FAR). Embeddings are L2-normalised first, so every metric
  * uses the same cosine geometry (the ranking of Euclidean distance on unit vectors).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { l2NormalizeRows } from '../distances';
 import { fullRankingMap } from '../eval/average-precision';
 import { ami, nmi } from '../eval/clustering';

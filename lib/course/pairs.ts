@@ -3,7 +3,7 @@
  * histograms, verification metrics (AUC, a threshold's false-accept rate) and mean positive /
  * negative distances in the units a loss uses.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { checkEmbeddings, labelsToArray } from '../validate';
 
 /** Pair i < j in row-major order: its distance and whether both share a label. */

@@ -4,7 +4,7 @@
  * "probe" is one retrieval task: leave-one-out among some images, or transformed queries searched
  * in a clean gallery (the invariance a learned metric can add and pixels lack).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { corrupt, type CorruptionName } from '../data/corruptions';
 import { queryGallerySplit } from '../data/splits';
 import { retrievalMetrics } from '../eval/retrieval';

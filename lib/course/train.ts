@@ -4,7 +4,7 @@
  * classes), the best checkpoint is kept, training stops after `patience` checks without
  * improvement, and the best weights are put back. Test classes are never looked at.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { BatchTransform, History, OptimizerSpec, ProgressMode } from '../train/types';
 import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';

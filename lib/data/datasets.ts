@@ -3,7 +3,7 @@
  * /usr/share/datasets/<name> (Debian's full 60k + 10k), then the repository's data/<name>
  * (compact real subsets, see data/PROVENANCE.md). The result says which directory was used.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { ready } from '../backend';
 import type { ImageDataset } from '../types';
 import { checkNumber, checkOneOf, fail } from '../validate';

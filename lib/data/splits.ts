@@ -4,7 +4,7 @@
  * CUB/Cars/SOP), and query/gallery splits of a test set for retrieval. They work on label arrays
  * and return sorted index arrays; `subsetDataset` gathers the images.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { toRandom, type SeedLike } from '../random';
 import type { ImageDataset, LabelsLike } from '../types';
 import { checkNumber, fail, labelsToArray } from '../validate';

@@ -5,7 +5,7 @@
  * are the same. Accuracy is averaged per episode; the interval is over episodes (one seed's
  * uncertainty from the finite number of episodes, not the spread over seeds).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Episode } from '../samplers/episode-sampler';
 import { checkEmbeddings, checkOneOf, fail } from '../validate';
 import { meanInterval, type IntervalOptions, type MeanInterval } from './compare';

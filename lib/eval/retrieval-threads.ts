@@ -14,7 +14,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Matrix } from '../linalg/matrix';
 import { type ScoringJob, scoreQueries } from './retrieval-scoring';
 

@@ -3,7 +3,7 @@
  * backend in this thread, scores the chunks it claims, reports through shared memory.
  */
 import { workerData } from 'worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { ready, useBackend } from '../backend';
 import { runWorker, type WorkerInput } from './retrieval-threads';
 

@@ -3,7 +3,7 @@
  * selection, metric loops and index structures are scalar code), so every public entry point
  * accepts a tensor, nested arrays or a flat Float32Array and converts once, here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { fail } from '../validate';
 
 /** A dense [rows, dims] float32 matrix stored row-major. */

@@ -3,7 +3,7 @@
  * inputs once with the loss's name, run the subclass's `computeLoss` inside tf.tidy, reduce each
  * group of terms, add them, and turn the counts into plain-number stats with one read.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { isPairIndices, type LabelsLike, type LossResult, type MetricLoss, type MinedIndices } from '../types';
 import { checkEmbeddings, checkOneOf, fail, finiteCheckNeeded, labelsToArray } from '../validate';
 import { reduce, type Reduction } from '../reducers';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { type SeedLike, toRandom } from '../random';
 import { checkNumber, fail } from '../validate';
 import { BaseMetricLoss, checkClassLabels, type LossInput, type LossParts, type LossReduction } from './base';

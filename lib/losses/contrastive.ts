@@ -2,7 +2,7 @@ import { distances, type Distance } from '../distances';
 import { checkNumber, checkOneOf } from '../validate';
 import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 export interface ContrastiveOptions {
   /** Positive pairs cost relu(d - posMargin) (default 0). */

@@ -6,7 +6,7 @@
  * with the batch as anchors and the filled part of the ring as candidates, each anchor's own slot
  * excluded. Gradients reach the anchors only; the ring holds detached copies.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { BaseMiner } from '../miners/base';
 import type { LabelsLike, LossResult, MetricLoss, MinedIndices } from '../types';
 import { checkEmbeddings, checkNumber, fail, labelsToArray } from '../validate';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
 import { checkNumber } from '../validate';
 import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { l2NormalizeRows } from '../distances';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';

@@ -4,7 +4,7 @@
  * (M = N, the diagonal excluded) or a reference such as a cross-batch memory (each anchor's own
  * slot excluded). Built in JavaScript, uploaded once.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Distance } from '../distances';
 import { isPairIndices, type MinedIndices, type PairIndices, type TripletIndices } from '../types';
 import type { LossInput } from './base';

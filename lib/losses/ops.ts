@@ -2,7 +2,7 @@
  * Small tensor helpers the losses share: masked log-sum-exp with pytorch-metric-learning's
  * conventions, a stop-gradient (tfjs has none), flat gathers, seeded weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Distance } from '../distances';
 import type { Random } from '../random';
 import { stopGradient } from '../reducers';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances } from '../distances';
 import type { LabelsLike, LossResult, MinedIndices } from '../types';
 import { checkNumber, fail } from '../validate';

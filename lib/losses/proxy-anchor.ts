@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances } from '../distances';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';

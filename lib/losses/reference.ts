@@ -4,7 +4,7 @@
  * here: anchors come from the batch, positives and negatives from the ring. Losses and miners
  * resolve both cases to one `Candidates` shape, so each is written once for both.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import type { LabelsLike } from '../types';
 import { checkEmbeddings, checkNumber, fail, labelsToArray } from '../validate';
 

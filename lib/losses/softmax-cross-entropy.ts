@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LossParts } from './base';
 import { ClassWeightLoss, crossEntropy, type ClassWeightOptions } from './class-weights';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
 import type { LossResult } from '../types';
 import { checkEmbeddings, checkNumber, fail } from '../validate';

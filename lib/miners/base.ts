@@ -4,7 +4,7 @@
  * batch; candidates from the batch too, or from a reference (a cross-batch memory), in which case
  * indices p and n point into the reference.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Distance } from '../distances';
 import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';

@@ -4,7 +4,7 @@
  * classes are roughly apart, the hardest negatives are the informative ones. The schedule counts
  * its own `mine` calls (the training loop mines once per step), so the stage follows the step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LabelsLike, Miner, MinerResult } from '../types';
 import { checkNumber, fail } from '../validate';
 

@@ -5,7 +5,7 @@
  * the smallest triplet loss relu(d(a,p) − d(a,n) + margin); with one triplet per anchor (batch-hard,
  * random) it is selection of anchors. Like Co-teaching, `keep` can ramp down from 1 over the first steps.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
 import { isTripletIndices, type LabelsLike, type Miner, type MinerResult } from '../types';
 import { checkEmbeddings, checkNumber, checkOneOf, fail } from '../validate';

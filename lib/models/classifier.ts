@@ -3,7 +3,7 @@
  * returned model reuses the embedder's layer objects, so training the classifier trains the
  * embedder too, and `embedder.predict(x)` gives the (normalised) embeddings of the same weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { EMBEDDING_LAYER } from './head';
 import { SeededInitializers } from './initializers';
 import { checkPositiveInt } from './options';

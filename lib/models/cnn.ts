@@ -3,7 +3,7 @@
  * conv 3x3 (32) → max-pool 2 → conv 3x3 (64) → max-pool 2 → dense (128) → embedding head.
  * On 28x28 inputs that is about 0.2 M weights, most of them in the dense layer.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { embeddingHead } from './head';
 import { SeededInitializers } from './initializers';
 import { checkPositiveInt, checkShape, type HeadOptions, resolveHead } from './options';

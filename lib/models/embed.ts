@@ -1,5 +1,5 @@
 /** A model's embeddings of a whole set, in chunks: what training, evaluation and the course share. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /**
  * Embeds x with the model in inference mode, `batchSize` rows at a time (bounded memory).

@@ -2,7 +2,7 @@
  * The embedding head every embedder ends with: optional projection MLP, the linear layer named
  * `embedding` (which `classifierHead` attaches to), then optional L2 normalisation.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { SeededInitializers } from './initializers';
 import { L2Normalize } from './l2-normalize';
 import type { ResolvedHead } from './options';

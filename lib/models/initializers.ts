@@ -3,7 +3,7 @@
  * built twice from the same seed has identical weights, and adding a layer at the end does not
  * change the weights of the layers before it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { type SeedLike, toRandom, type Random } from '../random';
 
 /** tfjs's initializer class (not exported by name from the tfjs namespace). */

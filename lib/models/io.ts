@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 // Loaded models may contain the custom layer; importing it registers its class.
 import './l2-normalize';
 import { fail } from '../validate';

@@ -3,7 +3,7 @@
  * euclidean distance = 2 - 2 * cosine). Registered with tfjs serialization so that a saved model
  * containing it loads back with `tf.loadLayersModel`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** tfjs's own layer arguments (name, trainable, dtype...), as the Layer constructor takes them. */
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;

@@ -1,7 +1,7 @@
 /**
  * A multi-layer perceptron embedder: flatten → dense layers → embedding head.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { embeddingHead } from './head';
 import { SeededInitializers } from './initializers';
 import { ACTIVATIONS, type Activation, checkPositiveInt, checkShape, type HeadOptions, resolveHead } from './options';

@@ -2,7 +2,7 @@
  * Parity runner for 'loss' cases: builds the library loss each case's semantics describe, runs it
  * on the case's embeddings and labels, and compares with the reference (abs or rel error <= 1e-4).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances } from '../distances';
 import { losses } from '../losses';
 import { miners } from '../miners';

@@ -2,7 +2,7 @@
  * Parity runner for 'miner' cases: runs the library miner the case names and compares the mined
  * triplets or pairs with the reference as sets (exact equality).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances } from '../distances';
 import { miners, type BaseMiner } from '../miners';
 import { isPairIndices, type MinerResult } from '../types';

@@ -4,7 +4,7 @@
  * compared with the reference's (abs or rel error <= 1e-4). The loss parameters are read from the
  * case's semantics text ("contrastive, pos_margin 0, neg_margin 1", "triplet margin 0.1", ...).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { distances } from '../distances';
 import { losses, type BaseMetricLoss } from '../losses';
 import { crossBatchMemory } from '../losses/cross-batch-memory';

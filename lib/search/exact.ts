@@ -7,7 +7,7 @@
  * checks), and each row goes through the JS partial selection of topk.ts, which sees only the
  * candidates that beat its current worst. Ties break by the smaller reference index.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { checkNumber, checkOneOf, fail } from '../validate';
 import { type Matrix, type VectorsLike, toMatrix } from '../linalg/matrix';
 import { TopK } from '../linalg/topk';

@@ -5,7 +5,7 @@
  * (lib/samplers' RandomTripletSampler and RandomPairSampler), handed to the loss as mined. The
  * contracts (BatchSampler, TupleSampler, TrainSampler) are in lib/samplers/types.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { TupleBatch } from '../samplers/types';
 import type { MinedIndices } from '../types';
 import type { BatchTransform, BatchTransformInfo } from './types';

@@ -1,5 +1,5 @@
 /** Embedding a held-out set in chunks and handing it to a metrics function. */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import { embed } from '../models/embed';
 import type { EvaluateOptions } from './types';
 

@@ -1,5 +1,5 @@
 /** Optimizers by name, so options files and the CLI can say `{ name: 'adam', learningRate }`. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { OptimizerSpec } from './types';
 import { checkNumber, checkOneOf, fail } from '../validate';
 

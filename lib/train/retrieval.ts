@@ -3,7 +3,7 @@
  * searched among the other held-out items. Kept in its own module so the loop itself does not
  * depend on lib/eval.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import { retrievalMetrics } from '../eval/retrieval';
 import type { EvaluateOptions, MetricsFn } from './types';
 

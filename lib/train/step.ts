@@ -11,7 +11,7 @@
  *   embeddings makes that loss non-finite and the guard below throws NonFiniteLossError before
  *   any gradient is applied.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { NonFiniteLossError } from './errors';
 import type { LossStats, MetricLoss, Miner, MinerStats, MinedIndices } from '../types';
 import { sharePairwise } from '../distances';

@@ -3,7 +3,7 @@
  * own trainable weights) optimised together with the model; per-step and per-epoch history,
  * evaluation every N epochs, callbacks, early stopping, a NaN/Inf guard and progress display.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { TupleBatch } from '../samplers/types';
 import { summarizeEpoch } from './aggregate';
 import { batchLabels, gatherBatch, resolveBatch } from './batch';

@@ -2,7 +2,7 @@
  * The shapes `train` takes and returns. Records are flat plain-number objects so they go straight
  * into JSON files and plot specs (lib/viz's trainingCurves takes them as points).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import type { SeedLike } from '../random';
 import type { TrainSampler } from '../samplers/types';
 import type { LossStats, MetricLoss, Miner } from '../types';

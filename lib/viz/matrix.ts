@@ -2,7 +2,7 @@
  * The row-matrix input the projections accept: plain rows or a 2-D tensor (read once, so a
  * notebook can pass model outputs directly).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { fail } from '../validate';
 
 /** N rows of D numbers, or a [N, D] tensor. */

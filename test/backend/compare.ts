@@ -3,7 +3,7 @@
  * kernels) and compares the results, so each kernel the library adds or wraps is checked against cpu.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { useBackend } from '../../lib/backend';
 import { expectClose } from '../helpers/backends';
 

@@ -11,14 +11,18 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BACKEND = path.join(ROOT, 'lib', 'backend');
+const TF = path.join(ROOT, 'lib', 'tf.ts');
 
-/** Runs an ES module script (with `BACKEND` replaced by the library's backend module) under tsx. */
+/** Runs an ES module script (with `BACKEND` and `TF` replaced by the library's backend and tf modules) under tsx. */
 function runScript(source: string): { code: number | null; out: string } {
   // Inside the repository, so the script resolves the packages in node_modules.
   fs.mkdirSync(path.join(ROOT, 'test', '.tmp'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(ROOT, 'test', '.tmp', 'edges-'));
   const file = path.join(dir, 'script.mts');
-  fs.writeFileSync(file, source.replace(/BACKEND/g, JSON.stringify(path.join(BACKEND, 'index.ts'))));
+  fs.writeFileSync(
+    file,
+    source.replace(/BACKEND/g, JSON.stringify(path.join(BACKEND, 'index.ts'))).replace(/\bTF\b/g, JSON.stringify(TF)),
+  );
   const env = { ...process.env };
   delete env.METRICLAB_BACKEND;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--no-warnings', file], { encoding: 'utf8', env });
@@ -54,7 +58,7 @@ describe('backend edges (fresh processes)', function () {
 
   it("useBackend('cpu') right after import stays cpu through ready()", function () {
     const r = runScript(`
-      const tf = await import('@tensorflow/tfjs');
+      const tf = await import(TF);
       const { ready, useBackend } = await import(BACKEND);
       await useBackend('cpu');
       const info = await ready();
@@ -67,7 +71,7 @@ describe('backend edges (fresh processes)', function () {
 
   it('tf used before ready() settles throws a clear error instead of picking cpu', function () {
     const r = runScript(`
-      const tf = await import('@tensorflow/tfjs');
+      const tf = await import(TF);
       const { ready } = await import(BACKEND);
       try {
         tf.tensor([1, 2]);

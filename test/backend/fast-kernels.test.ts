@@ -6,7 +6,7 @@
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, registerCpuKernels, registerMissingWasmKernels, useBackend } from '../../lib/backend';
 import type { Shape4D } from '../../lib/backend/kernels/io';
 import { transposingMatMul } from '../../lib/backend/kernels/transposing-mat-mul';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { parseBackendRequest, ready } from '../../lib/backend';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'metriclab.js');

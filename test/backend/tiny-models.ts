@@ -3,7 +3,7 @@
  * the backend tests and the step timing exercise exactly the kernels training needs (matMul,
  * conv2d and its two gradients, maxPool and its gradient, gather's gradient) with nothing hidden.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { Random } from '../../lib/random';
 
 export const NUM_CLASSES = 4;

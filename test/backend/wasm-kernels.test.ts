@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { bridgeKernel, referenceBackend } from '../../lib/backend/kernel-bridge';
 import { missingKernels, registerMissingWasmKernels, UNBRIDGED_WASM_KERNELS } from '../../lib/backend/wasm-kernels';

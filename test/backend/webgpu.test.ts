@@ -9,7 +9,7 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import {
   autoWebGpuVerdict,
   gpuDeviceNodes,

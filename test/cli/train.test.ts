@@ -6,7 +6,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { command, parseTrainArgs, TRAIN_OPTIONS } from '../../lib/cli/train';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeAllBackends, expectClose, expectNoLeak } from '../helpers/backends';
 import { gradientError, randomEmbeddings } from '../losses/helpers';
 import {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { fewShotBySeed, fewShotRows, pixelEmbedding, type FewShotProbe } from '../../lib/course';
 import { fewShotAccuracy } from '../../lib/eval';
 import { EpisodeSampler } from '../../lib/samplers';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeGlyphCourseData, disposeGlyphCourseData, prepareGlyphCourseData } from '../../lib/course';
 import { readGlyphFiles, locateGlyphs } from '../../lib/data';
 

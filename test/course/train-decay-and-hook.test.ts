@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { trainWithValidation, type LabelledImages, type ValidationPoint } from '../../lib/course';
 import { mlpEmbedder } from '../../lib/models';
 import { losses } from '../../lib/losses';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { augment, corrupt, corruptPixels, CORRUPTION_INFO, CORRUPTIONS } from '../../lib/data/corruptions';
 import { loadMnist } from '../../lib/data/datasets';

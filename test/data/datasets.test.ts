@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist, loadMnist } from '../../lib/data/datasets';
 import { writeIdx } from '../../lib/data/idx';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { command as dataCommand } from '../../lib/cli/data';
 import { parseTrainArgs } from '../../lib/cli/train';
 import { loadGlyphs, locateGlyphs, readGlyphFiles, type GlyphFont } from '../../lib/data';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { classDisjointSplit, queryGallerySplit, randomSplit, subsetDataset } from '../../lib/data/splits';
 import { Random } from '../../lib/random';
 import type { ImageDataset } from '../../lib/types';

@@ -1,7 +1,7 @@
 /**
  * Every `@example` in lib/ type-checks (strict, as lib/ itself) against the library, and the
- * short self-contained ones run. An example sees: its own imports ('metriclab' and
- * 'metriclab/runner' as a user writes them), the exports of the file it documents, the public API
+ * short self-contained ones run. An example sees: its own imports ('metriclab', 'metriclab/tf'
+ * and 'metriclab/runner' as a user writes them), the exports of the file it documents, the public API
  * of both entry points, `tf` and `fs`, and the few context values of CONTEXT (declared, typed).
  *
  * Examples that do not type-check yet are listed in examples-pending.json, keyed by file and a
@@ -139,7 +139,7 @@ function buildSource(ex: DocExample, names: Names, spec: (s: string) => string):
   const context = Object.keys(CONTEXT).filter((n) => uses(n) && !own.includes(n) && !pub.includes(n));
   const header = [
     ...imports,
-    imported.has('tf') ? '' : "import * as tf from '@tensorflow/tfjs';",
+    imported.has('tf') ? '' : `import * as tf from '${spec('metriclab/tf')}';`,
     imported.has('fs') ? '' : "import * as fs from 'fs';",
     own.length ? `import { ${own.join(', ')} } from '${spec('./' + path.basename(ex.file))}';` : '',
     pub.length ? `import { ${pub.join(', ')} } from '${spec('metriclab')}';` : '',
@@ -185,6 +185,7 @@ function specifierMapper(fromDir: string, ex: DocExample): (s: string) => string
   return (s) => {
     if (s === 'metriclab') return rel(path.join(LIB, 'index.ts'));
     if (s === 'metriclab/runner') return rel(path.join(LIB, 'runner.ts'));
+    if (s === 'metriclab/tf') return rel(path.join(LIB, 'tf.ts'));
     if (s.startsWith('@lib/')) return rel(path.join(LIB, `${s.slice(5)}.ts`));
     if (s.startsWith('.')) return rel(path.resolve(LIB, path.dirname(ex.file), s));
     return s;

@@ -2,8 +2,9 @@
  * The package as a user gets it: `npm pack`, unpacked into a fresh app's node_modules (its
  * dependencies linked from this repository's node_modules, so no network is needed), then used
  * from CommonJS, from an ES module and from strict TypeScript (the current compiler and tslab's
- * 5.0). Checks the two entry points (`metriclab/runner` loads no tfjs, `metriclab` no ZeroMQ,
- * KaTeX or highlight.js), the public surface, and what the tarball ships.
+ * 5.0). Checks the entry points (`metriclab/runner` loads no tfjs, `metriclab` no ZeroMQ,
+ * KaTeX or highlight.js, `metriclab/tf` only the tfjs parts, with gradients), the public
+ * surface, and what the tarball ships.
  */
 import { strict as assert } from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -14,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TSLAB_TSC = path.join(ROOT, 'node_modules', '@tslab', 'typescript-for-tslab', 'lib', 'tsc.js');
 
-const USER_TS = `import * as tf from '@tensorflow/tfjs';
+const USER_TS = `import * as tf from 'metriclab/tf';
 import * as ml from 'metriclab';
 import { runNotebook, formatFailure, type RunResult } from 'metriclab/runner';
 
@@ -24,7 +25,7 @@ export async function main(): Promise<void> {
     model: ml.mlpEmbedder({ inputShape: [4], embeddingDim: 2, seed: 1 }),
     loss: ml.losses.tripletMargin({ margin: 0.2 }),
     sampler: new ml.PKSampler({ labels: [0, 0, 1, 1], classesPerBatch: 2, samplesPerClass: 2, seed: 1 }),
-    data: { x: tf.eye(4), labels: Int32Array.from([0, 0, 1, 1]) },
+    data: { x: tf.eye(4).square(), labels: Int32Array.from([0, 0, 1, 1]) },
     epochs: 1,
     progress: 'none',
   });
@@ -98,6 +99,9 @@ describe('the packed package in a fresh app', function () {
       'dist/index.d.ts',
       'dist/runner.js',
       'dist/runner.d.ts',
+      'dist/tf.js',
+      'dist/tf.d.ts',
+      'vendor/tfjs-core-extras.cjs',
       'bin/metriclab.js',
     ]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
@@ -148,6 +152,38 @@ describe('the packed package in a fresh app', function () {
       lib.modules.filter((m) => ['zeromq', 'katex', 'highlight.js'].includes(m)),
       [],
     );
+    // The parts, not the umbrella (and so no WebGL, converter or tf.data).
+    assert.deepEqual(lib.modules.filter((m) => m.startsWith('@tensorflow')).sort(), [
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+    ]);
+  });
+
+  it("CommonJS: require('metriclab/tf') has gradients, chained ops and layers without the umbrella package", function () {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const tf = require('metriclab/tf');
+         tf.setBackend('cpu').then(() => {
+           const g = tf.grad((x) => x.square().sum())(tf.tensor([1, 2, -3]));
+           const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+           const grads = tf.variableGrads(() => model.apply(tf.ones([1, 3])).sum());
+           console.log(JSON.stringify({ g: g.arraySync(), vars: Object.keys(grads.grads).length, version: tf.version }));
+         });`,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      g: number[];
+      vars: number;
+      version: Record<string, string>;
+    };
+    assert.deepEqual(r.g, [2, 4, -6]);
+    assert.equal(r.vars, 2, 'a gradient for the kernel and the bias');
+    assert.deepEqual(Object.keys(r.version).sort(), ['tfjs-backend-cpu', 'tfjs-core', 'tfjs-layers']);
   });
 
   it('an ES module imports both entry points and builds a model', function () {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { fewShotAccuracy, meanInterval } from '../../lib/eval';
 import { EpisodeSampler, type Episode } from '../../lib/samplers';
 import { expectNoLeak } from '../helpers/backends';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { fullRankingMap } from '../../lib/eval/average-precision';
 import { knnAccuracy } from '../../lib/eval/knn-accuracy';
 import { kendallTau } from '../../lib/eval/rank-correlation';

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { retrievalMetrics } from '../../lib/eval/retrieval';
 import { knn } from '../../lib/search/exact';
 import { useBackend } from '../../lib/backend';

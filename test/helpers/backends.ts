@@ -3,7 +3,7 @@
  * wasm (the default on this machine) and the pure-JS cpu backend; webgpu for the suites that
  * opt in (describeWebGpu), since on a software adapter it is slow.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { probeWebGpu, ready, useBackend } from '../../lib/backend';
 
 export const TEST_BACKENDS = ['wasm', 'cpu'] as const;

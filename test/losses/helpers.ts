@@ -1,5 +1,5 @@
 /** Shared fixtures for the loss tests: seeded embeddings and a finite-difference gradient check. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { Random } from '../../lib/random';
 import type { MetricLoss } from '../../lib/types';
 

@@ -1,5 +1,5 @@
 /** The miner tests' hand-checkable batch: points on a line, raw euclidean distance. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { distances } from '../../lib/distances';
 import { isTripletIndices, type MinerResult } from '../../lib/types';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeAllBackends, expectNoLeak } from '../helpers/backends';
 import { miners } from '../../lib/miners';
 import { distances } from '../../lib/distances';

@@ -4,7 +4,7 @@
  * and no tensor is left behind.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready, useBackend } from '../../lib/backend';
 import { loadDataset, subsetDataset } from '../../lib/data';
 import { losses } from '../../lib/losses';

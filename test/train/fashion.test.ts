@@ -4,7 +4,7 @@
  * Recall@1 is printed for comparison (not asserted: on 5 seen classes raw pixels are strong).
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';
 import { SHIPPED_DATA_DIR } from '../../lib/data/locate';

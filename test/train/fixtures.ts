@@ -4,7 +4,7 @@
  * enough to run in milliseconds.
  * Every op is differentiable on wasm and cpu without gather (matMul with one-hot selections).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { Random } from '../../lib/random';
 import {
   isTripletIndices,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { mlpEmbedder } from '../../lib/models';
 import { createProgress, NotebookProgress, TerminalProgress, train, type TrainOptions } from '../../lib/train';

@@ -5,7 +5,7 @@
  * inside the step.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeAllBackends, expectClose, expectNoLeak } from '../helpers/backends';
 import { distances, sharePairwise } from '../../lib/distances';
 import { losses } from '../../lib/losses';

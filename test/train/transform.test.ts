@@ -3,7 +3,7 @@
  * step and epoch, shape-checked, leak-free, and deterministic when seeded from the step.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeAllBackends } from '../helpers/backends';
 import { augment } from '../../lib/data/corruptions/augment';
 import { mlpEmbedder } from '../../lib/models';

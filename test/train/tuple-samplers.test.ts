@@ -4,7 +4,7 @@
  * triplet / pair of the data falls) and leave no tensor behind.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { describeAllBackends } from '../helpers/backends';
 import { losses } from '../../lib/losses';
 import { mlpEmbedder } from '../../lib/models';

@@ -1,6 +1,6 @@
 /** train() with a cross-batch memory: deterministic, fills the memory, no leak, learns, clear misuse errors. */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { losses } from '../../lib/losses';
 import { miners } from '../../lib/miners';

@@ -3,7 +3,7 @@
  * UMAP seeded-deterministic and cluster-preserving.
  */
 import { strict as assert } from 'assert';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
 import { Random } from '../../lib/random';
 import { pca, umap } from '../../lib/viz';

@@ -12,7 +12,7 @@
  * tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
  * tf.registerKernel({ ...shipped, kernelFunc: col2imInputGrad(shipped.kernelFunc) });
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { convGradInfo, isNhwc, type Shape4D, tapTable, wasmFloat32Inputs } from './io';
 
 export function col2imInputGrad(fallback: tf.KernelFunc): tf.KernelFunc {

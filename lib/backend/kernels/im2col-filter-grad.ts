@@ -12,7 +12,7 @@
  * tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm',
  *   kernelFunc: im2colFilterGrad(bridgeKernel('Conv2DBackpropFilter')) });
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { convGradInfo, isNhwc, tapTable, wasmFloat32Inputs } from './io';
 
 export function im2colFilterGrad(fallback: tf.KernelFunc): tf.KernelFunc {

@@ -12,7 +12,7 @@
  *   io.view(out).fill(0);
  * } // else: not wasm or not float32, use the fallback kernel
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 
 export type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 export type Shape4D = [number, number, number, number];

@@ -12,7 +12,7 @@
  * tf.registerKernel({ ...shipped, kernelFunc: leadingAxesSum(shipped.kernelFunc) });
  * tf.sum(tf.ones([8, 14, 14, 16]), [0, 1, 2]); // [16], one pass
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { wasmFloat32Inputs } from './io';
 
 export function leadingAxesSum(shipped: tf.KernelFunc): tf.KernelFunc {

@@ -12,7 +12,7 @@
  * tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm',
  *   kernelFunc: maxPoolGradKernel(bridgeKernel('MaxPoolGrad')) });
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { type Shape4D, tapTable, wasmFloat32Inputs, windowAttrs } from './io';
 
 export function maxPoolGradKernel(fallback: tf.KernelFunc): tf.KernelFunc {

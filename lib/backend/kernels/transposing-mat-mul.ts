@@ -13,7 +13,7 @@
  * tf.registerKernel({ ...shipped, kernelFunc: transposingMatMul(shipped.kernelFunc) });
  * tf.matMul(tf.ones([4, 3]), tf.ones([5, 3]), false, true); // [4, 5], now Transpose + XNNPACK
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 
 export function transposingMatMul(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {

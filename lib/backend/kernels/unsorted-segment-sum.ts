@@ -8,7 +8,7 @@
  * tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm',
  *   kernelFunc: unsortedSegmentSumKernel(bridgeKernel('UnsortedSegmentSum')) });
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { float32Output } from './io';
 
 export function unsortedSegmentSumKernel(fallback: tf.KernelFunc): tf.KernelFunc {

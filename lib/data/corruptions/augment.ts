@@ -3,7 +3,7 @@
  * random shift (the random-crop-with-padding of CIFAR training, done as a sub-pixel translate),
  * a small rotation, a small scale change, and additive Gaussian noise; clipped to [0, 1].
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { toRandom, type SeedLike } from '../../random';
 import { checkNumber } from '../../validate';
 import { clip01, rotationScale, warpAffine } from './image-ops';

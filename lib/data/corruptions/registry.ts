@@ -4,7 +4,7 @@
  * the identity. Each image gets its own generator forked from (seed, corruption, image index),
  * so a corrupted image does not depend on the batch it is in or on the severity's random draws.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { toRandom, type SeedLike } from '../../random';
 import { checkNumber, checkOneOf, fail } from '../../validate';
 import { BLUR } from './blur';

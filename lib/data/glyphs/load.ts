@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { ready } from '../../backend';
 import type { ImageDataset } from '../../types';
 import { checkNumber, checkOneOf, fail } from '../../validate';
