@@ -36,7 +36,7 @@ export class MarginLoss extends BaseMetricLoss {
   constructor(readonly options: Resolved<MarginLossOptions>) {
     super('marginLoss', 'meanNonZero');
     this.distance = options.distance;
-    this.beta = tf.variable(tf.scalar(options.beta), options.learnBeta);
+    this.beta = tf.tidy(() => tf.variable(tf.scalar(options.beta), options.learnBeta));
   }
 
   override trainableWeights(): tf.Variable[] {

@@ -21,7 +21,7 @@ class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
       'dimByClass',
       Math.sqrt(2 / (options.embeddingSize + options.numClasses)),
     );
-    this.bias = tf.variable(tf.zeros([options.numClasses]), true);
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([options.numClasses]), true));
   }
 
   override trainableWeights(): tf.Variable[] {

@@ -145,7 +145,7 @@ describe('glyph set (data/glyphs)', function () {
     const out = lines.join('\n');
     assert.match(out, new RegExp(`^glyphs\\n  ${meta.classes.length} classes, ${files.labels.length} images`, 'm'));
     assert.match(out, /background +\d+ scripts, \d+ classes/);
-    assert.equal(parseTrainArgs(['--dataset', 'glyphs', '--out', 'x']).dataset, 'glyphs');
+    assert.equal((await parseTrainArgs(['--dataset', 'glyphs', '--out', 'x'])).dataset, 'glyphs');
   });
 
   it("every image's font maps its character in its own cmap (no fallback glyphs)", function () {
