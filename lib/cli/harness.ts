@@ -5,7 +5,7 @@
  * to stdout, errors and progress to stderr.
  */
 import type { Command } from './main';
-import { ArgumentError } from '../validate';
+import { ArgumentError } from '../argument-error';
 
 /** One command-line option: `--name VALUE` ('string') or a flag `--name` ('boolean'). */
 export interface OptionSpec {
@@ -166,6 +166,47 @@ export function helpText<O extends OptionSpecs>(spec: CommandSpec<O>, epilog: st
   }
   if (epilog) lines.push('', epilog);
   return lines.join('\n');
+}
+
+/**
+ * The integer in an option's text, at least `min`; a usage error naming the option otherwise.
+ *
+ * @example
+ * integerOption('metriclab course', '--jobs', '2', 1); // 2
+ */
+export function integerOption(command: string, option: string, text: string, min: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new UsageError(command, option, `be an integer >= ${min}`, quote(text));
+  }
+  return n;
+}
+
+/**
+ * The positive number in an option's text; a usage error naming the option otherwise.
+ *
+ * @example
+ * positiveOption('metriclab course', '--timeout', '30'); // 30
+ */
+export function positiveOption(command: string, option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(command, option, 'be a number > 0', quote(text));
+  }
+  return n;
+}
+
+/**
+ * An option's text when it is one of `allowed`; a usage error listing them otherwise.
+ *
+ * @example
+ * oneOfOption('metriclab course', '--profile', 'full', ['quick', 'full'] as const); // 'full'
+ */
+export function oneOfOption<T extends string>(command: string, option: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(command, option, `be one of ${allowed.map(quote).join(', ')}`, quote(text));
+  }
+  return text as T;
 }
 
 /** Whether an error is a usage error: the harness's own, or a bad argument named by a check in lib/validate. */
