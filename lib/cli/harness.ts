@@ -14,6 +14,8 @@ export interface OptionSpec {
   short?: string;
   /** May be given more than once; the values are collected in order. */
   multiple?: boolean;
+  /** Takes two values, `-p NAME VALUE` (collected in order as [name, value] pairs; implies multiple). */
+  pair?: boolean;
   /** How the value is written in --help: 'N', 'DIR', 'KEY=VALUE' (default 'VALUE'). */
   value?: string;
   /** The --help text; later lines are indented under the first. */
@@ -24,7 +26,13 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** The parsed values: a string (or string[] when `multiple`) per option given, `true` per flag. */
 export type ParsedValues<O extends OptionSpecs> = {
-  [K in keyof O]?: O[K]['type'] extends 'boolean' ? true : O[K]['multiple'] extends true ? string[] : string;
+  [K in keyof O]?: O[K]['type'] extends 'boolean'
+    ? true
+    : O[K]['pair'] extends true
+      ? [string, string][]
+      : O[K]['multiple'] extends true
+        ? string[]
+        : string;
 };
 
 /** Where a command writes: results to `out`, errors and progress to `err` (each text ends its own lines). */
@@ -90,7 +98,7 @@ export function parseCommandLine<O extends OptionSpecs>(
   argv: readonly string[],
   positionalsAllowed: boolean,
 ): { values: ParsedValues<O>; positionals: string[] } {
-  const values: Record<string, string | string[] | true> = {};
+  const values: Record<string, string | string[] | [string, string][] | true> = {};
   const positionals: string[] = [];
   const byShort = new Map(
     Object.entries(options)
@@ -119,6 +127,21 @@ export function parseCommandLine<O extends OptionSpecs>(
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new UsageError(command, shown, 'be given without a value', quote(arg.slice(eq + 1)));
       values[name] = true;
+      continue;
+    }
+    const takeValue = (what: string): string => {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--'))
+        throw new UsageError(command, shown, `be followed by ${what}`, 'nothing');
+      i++;
+      return next;
+    };
+    if (spec.pair) {
+      const [first, second] = (spec.value ?? 'NAME VALUE').split(' ');
+      const pairs = (values[name] as [string, string][] | undefined) ?? [];
+      const key = takeValue(first);
+      pairs.push([key, takeValue(`${first} and ${second}`)]);
+      values[name] = pairs;
       continue;
     }
     let value: string;
@@ -151,7 +174,7 @@ export function parseCommandLine<O extends OptionSpecs>(
 export function helpText<O extends OptionSpecs>(spec: CommandSpec<O>, epilog: string): string {
   const entries = Object.entries(spec.options).map(([name, s]) => {
     const short = s.short ? `-${s.short}, ` : '';
-    const value = s.type === 'string' ? ` ${s.value ?? 'VALUE'}` : '';
+    const value = s.type === 'string' ? ` ${s.value ?? (s.pair ? 'NAME VALUE' : 'VALUE')}` : '';
     return { left: `${short}--${name}${value}`, help: s.help };
   });
   entries.push({ left: '-h, --help', help: 'this text' });

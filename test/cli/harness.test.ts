@@ -12,6 +12,7 @@ import { command as data } from '../../lib/cli/data';
 import { command as info } from '../../lib/cli/info';
 import { command as kernel } from '../../lib/cli/kernel';
 import { command as parity } from '../../lib/cli/parity';
+import { command as run } from '../../lib/cli/run';
 import { command as train } from '../../lib/cli/train';
 
 const OPTIONS = {
@@ -122,7 +123,7 @@ describe('cli harness: commands', () => {
 
 describe('cli harness: every subcommand', function () {
   this.timeout(60000);
-  const commands = { course, data, info, kernel, parity, train };
+  const commands = { course, data, info, kernel, parity, run, train };
 
   it('answers --help from its option table with exit 0', async () => {
     for (const [name, cmd] of Object.entries(commands)) {
@@ -165,6 +166,9 @@ describe('cli harness: every subcommand', function () {
       ],
       [kernel, ['install', '--name'], 'Error in metriclab kernel: --name must be followed by NAME, but got nothing'],
       [parity, [], 'Error in metriclab parity: FILE must be one fixture file, but got 0 arguments'],
+      [run, ['-p', 'seed'], 'Error in metriclab run: --parameter must be followed by NAME and VALUE, but got nothing'],
+      [run, ['--jobs', '0', 'a.ipynb'], 'Error in metriclab run: --jobs must be a positive integer, but got 0'],
+      [run, [], 'Error in metriclab run: NOTEBOOK must be given (a notebook or folder), but got nothing'],
     ];
     for (const [cmd, argv, message] of cases) {
       const io = collect();
