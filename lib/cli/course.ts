@@ -106,7 +106,8 @@ DIR/site/ (index.html + one page per notebook). Progress goes to stderr.`,
   async run({ values }, io) {
     const fn = 'metriclab course';
     const opts: CourseOptions = { outDir: values.out, log: (line) => io.err(`${line}\n`) };
-    if (values.profile !== undefined) opts.profile = oneOfOption<Profile>(fn, '--profile', values.profile, ['quick', 'full']);
+    if (values.profile !== undefined)
+      opts.profile = oneOfOption<Profile>(fn, '--profile', values.profile, ['quick', 'full']);
     if (values.jobs !== undefined) opts.jobs = integerOption(fn, '--jobs', values.jobs, 1);
     if (values.timeout !== undefined) opts.timeout = positiveOption(fn, '--timeout', values.timeout);
     return (await runCourse(opts)).code;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { distances, type Distance } from '../distances';
 import type { Resolved } from '../options';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, type LossInput, type LossParts } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { closeness, maskedLogSumExp } from './ops';
 import { resolveTemperatureOptions, type TemperatureOptions } from './nt-xent';
