@@ -31,8 +31,12 @@ function describe(value: unknown): string {
  * factory's own checks.
  *
  * @example
- * checkOptions('tripletMargin', { margn: 0.1 }, { margin: 'number' });
- * // throws "Error in tripletMargin: options must name only margin, but got 'margn'"
+ * const fromJson = JSON.parse('{ "margn": 0.1 }') as { margin?: number };
+ * try {
+ *   checkOptions('tripletMargin', fromJson, { margin: 'number' });
+ * } catch (e) {
+ *   (e as Error).message; // "Error in tripletMargin: options must name only margin, but got 'margn'"
+ * }
  */
 export function checkOptions<T extends object>(
   fn: string,
@@ -60,7 +64,8 @@ export function checkOptions<T extends object>(
  * default (as destructuring defaults do).
  *
  * @example
- * withDefaults({ margin: 0.2, swap: false }, { margin: undefined, swap: true }); // { margin: 0.2, swap: true }
+ * withDefaults<{ margin?: number; swap?: boolean }>({ margin: 0.2, swap: false }, { margin: undefined, swap: true });
+ * // { margin: 0.2, swap: true }
  */
 export function withDefaults<T extends object>(defaults: Required<T>, options: T | undefined): Required<T> {
   const out = { ...defaults };

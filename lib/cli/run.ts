@@ -277,7 +277,7 @@ export async function runWithArgs(a: RunArgs, io: Io = processIo): Promise<{ cod
  * The whole `metriclab run` command (parse + run), with injectable output for tests.
  *
  * @example
- * await runCli(['--jobs', '2', 'notebooks/01-intro.ipynb']); // the exit code
+ * await runCli(['--help']); // 0, with the options on stdout
  */
 export async function runCli(args: string[], io: Io = processIo): Promise<number> {
   return command.run(args, io);
