@@ -6,11 +6,11 @@
 import { fail } from './validate';
 
 /**
- * What an option takes. 'number', 'boolean' and 'string' (a literal union such as a reduction)
- * can be written on a command line; 'seed' is a number or a Random; 'object' (a Distance, a
- * loss, a miner) can only be given from code.
+ * What an option takes. 'number', 'boolean', 'string' and a list of allowed strings (a literal
+ * union such as a reduction) can be written on a command line; 'seed' is a number or a Random;
+ * 'object' (a Distance, a loss, a miner) can only be given from code.
  */
-export type OptionKind = 'number' | 'boolean' | 'string' | 'seed' | 'object';
+export type OptionKind = 'number' | 'boolean' | 'string' | readonly string[] | 'seed' | 'object';
 
 /** One kind per option of T, all of them: a missing or extra name is a compile error. */
 export type OptionKinds<T> = { readonly [K in keyof Required<T>]: OptionKind };

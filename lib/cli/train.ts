@@ -409,7 +409,7 @@ async function trainTestSets(args: TrainArgs) {
 function optionListing(title: string, tables: Record<string, OptionTable>, extra: string[] = []): string {
   const rows = Object.entries(tables).map(([name, table]) => {
     const settable = Object.entries(table).filter(([k, kind]) => !(k in SET_BY_TRAIN) && kind !== 'object');
-    const listed = settable.map(([k, kind]) => `${k} (${kind})`).join(', ');
+    const listed = settable.map(([k, kind]) => `${k} (${typeof kind === 'string' ? kind : kind.join('|')})`).join(', ');
     return `  ${name.padEnd(22)}${listed || '(none from the command line)'}`;
   });
   return [title, ...extra, ...rows].join('\n');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { distances } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp, stopGradient } from './ops';
 
@@ -16,7 +16,7 @@ export interface CircleOptions {
 }
 
 /** The kind of each option, for the option check and the command line. */
-export const CIRCLE_OPTIONS: OptionKinds<CircleOptions> = { m: 'number', gamma: 'number', reduction: 'string' };
+export const CIRCLE_OPTIONS: OptionKinds<CircleOptions> = { m: 'number', gamma: 'number', reduction: LOSS_REDUCTIONS };
 
 class CircleLoss extends BaseMetricLoss {
   private readonly distance = distances.cosine();

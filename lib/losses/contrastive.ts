@@ -1,7 +1,7 @@
 import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber, checkOneOf } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import * as tf from '@tensorflow/tfjs';
 
@@ -18,13 +18,15 @@ export interface ContrastiveOptions {
   form?: 'hinge' | 'squared';
 }
 
+const CONTRASTIVE_FORMS = ['hinge', 'squared'] as const;
+
 /** The kind of each option, for the option check and the command line. */
 export const CONTRASTIVE_OPTIONS: OptionKinds<ContrastiveOptions> = {
   posMargin: 'number',
   negMargin: 'number',
   distance: 'object',
-  reduction: 'string',
-  form: 'string',
+  reduction: LOSS_REDUCTIONS,
+  form: CONTRASTIVE_FORMS,
 };
 
 class ContrastiveLoss extends BaseMetricLoss {
@@ -72,6 +74,6 @@ export function contrastive(options?: ContrastiveOptions): BaseMetricLoss {
   );
   checkNumber(fn, 'posMargin', o.posMargin);
   checkNumber(fn, 'negMargin', o.negMargin);
-  checkOneOf(fn, 'form', o.form, ['hinge', 'squared'] as const);
+  checkOneOf(fn, 'form', o.form, CONTRASTIVE_FORMS);
   return new ContrastiveLoss(o);
 }

@@ -53,7 +53,8 @@ export type LossName = keyof typeof losses;
  * `--loss-opt key=value` may set.
  *
  * @example
- * LOSS_OPTIONS.tripletMargin; // { margin: 'number', distance: 'object', reduction: 'string', swap: 'boolean', smoothLoss: 'boolean' }
+ * LOSS_OPTIONS.tripletMargin.margin; // 'number'
+ * LOSS_OPTIONS.tripletMargin.reduction; // ['mean', 'meanNonZero', 'sum']: one of these
  */
 export const LOSS_OPTIONS: Readonly<Record<Exclude<LossName, 'crossBatchMemory'>, OptionTable>> = {
   contrastive: CONTRASTIVE_OPTIONS,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp } from './ops';
 
@@ -22,7 +22,7 @@ export const LIFTED_STRUCTURE_OPTIONS: OptionKinds<LiftedStructureOptions> = {
   posMargin: 'number',
   negMargin: 'number',
   distance: 'object',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
 };
 
 class LiftedStructureLoss extends BaseMetricLoss {

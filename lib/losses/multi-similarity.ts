@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp } from './ops';
 
@@ -25,7 +25,7 @@ export const MULTI_SIMILARITY_OPTIONS: OptionKinds<MultiSimilarityOptions> = {
   beta: 'number',
   base: 'number',
   distance: 'object',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
 };
 
 class MultiSimilarityLoss extends BaseMetricLoss {

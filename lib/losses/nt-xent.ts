@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { closeness, stopGradient, VERY_NEGATIVE } from './ops';
 
@@ -18,7 +18,7 @@ export interface TemperatureOptions {
 export const TEMPERATURE_OPTIONS: OptionKinds<TemperatureOptions> = {
   temperature: 'number',
   distance: 'object',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
 };
 
 /** Checks the options of ntXent or supCon against their defaults. */

@@ -3,7 +3,7 @@ import { distances } from '../distances';
 import type { LabelsLike, LossResult, MinedIndices } from '../types';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber, fail } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { crossEntropy } from './class-weights';
 import type { Reference } from './reference';
 import { pairStats } from './masks';
@@ -20,7 +20,7 @@ export interface PrototypicalOptions {
 export const PROTOTYPICAL_OPTIONS: OptionKinds<PrototypicalOptions> = {
   supportPerClass: 'number',
   scale: 'number',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
 };
 
 /** Batch positions of each class's support and query items, classes in order of first appearance. */

@@ -3,7 +3,7 @@ import { distances } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';
-import type { LossParts, LossReduction } from './base';
+import { LOSS_REDUCTIONS, type LossParts, type LossReduction } from './base';
 import {
   CLASS_WEIGHT_OPTIONS,
   CLASS_WEIGHT_REQUIRED,
@@ -22,7 +22,7 @@ export interface ProxyNCAOptions extends ClassWeightOptions {
 export const PROXY_NCA_OPTIONS: OptionKinds<ProxyNCAOptions> = {
   ...CLASS_WEIGHT_OPTIONS,
   softmaxScale: 'number',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
 };
 
 class ProxyNCALoss extends ClassWeightLoss {

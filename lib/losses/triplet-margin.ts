@@ -3,7 +3,7 @@ import { distances, type Distance } from '../distances';
 import type { LossResult } from '../types';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkEmbeddings, checkNumber, fail } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
 
@@ -24,7 +24,7 @@ export interface TripletMarginOptions {
 export const TRIPLET_MARGIN_OPTIONS: OptionKinds<TripletMarginOptions> = {
   margin: 'number',
   distance: 'object',
-  reduction: 'string',
+  reduction: LOSS_REDUCTIONS,
   swap: 'boolean',
   smoothLoss: 'boolean',
 };

@@ -19,7 +19,7 @@ export interface TripletMarginMinerOptions {
 /** The kind of each option, for the option check and the command line. */
 export const TRIPLET_MARGIN_MINER_OPTIONS: OptionKinds<TripletMarginMinerOptions> = {
   margin: 'number',
-  type: 'string',
+  type: TRIPLET_TYPES,
   distance: 'object',
 };
 

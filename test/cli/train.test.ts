@@ -345,10 +345,11 @@ describe('metriclab train --loss-opt / --miner-opt', function () {
     const { stdout } = await runCli(['--help']);
     assert.match(
       stdout,
-      /^ {2}tripletMargin +margin \(number\), reduction \(string\), swap \(boolean\), smoothLoss \(boolean\)$/m,
+      /^ {2}tripletMargin +margin \(number\), reduction \(mean\|meanNonZero\|sum\), swap \(boolean\), smoothLoss \(boolean\)$/m,
     );
     assert.match(stdout, /^ {2}semiHard +skipHardestNegatives \(number\)$/m);
-    assert.match(stdout, /^ {2}proxyNCA +softmaxScale \(number\), reduction \(string\)$/m);
+    assert.match(stdout, /^ {2}tripletMargin +margin \(number\), type \(all\|hard\|semihard\|easy\)$/m);
+    assert.match(stdout, /^ {2}proxyNCA +softmaxScale \(number\), reduction \(mean\|meanNonZero\|sum\)$/m);
     const bad = await runCli(['--loss', 'triplett', '--out', 'x']);
     assert.equal(bad.code, 2);
     const listed = /must be one of (.*), but got/
