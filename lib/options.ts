@@ -47,7 +47,7 @@ export function checkOptions<T extends object>(
   if (options === undefined && required.length === 0) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     const what = required.length ? `be an object with ${required.join(', ')}` : 'be an object';
-    fail(fn, 'options', what, describe(options));
+    fail(fn, 'options', what, Array.isArray(options) ? 'an array' : describe(options));
   }
   const table = kinds as OptionTable;
   for (const [name, value] of Object.entries(options)) {
