@@ -4,19 +4,9 @@
  */
 import * as tf from './tf';
 import type { LabelsLike } from './types';
+import { ArgumentError } from './argument-error';
 
-/** Thrown for bad arguments; `fn` and `arg` name the culprit. */
-export class ArgumentError extends Error {
-  constructor(
-    readonly fn: string,
-    readonly arg: string,
-    expectation: string,
-    actual: string,
-  ) {
-    super(`Error in ${fn}: ${arg} must ${expectation}, but got ${actual}`);
-    this.name = 'ArgumentError';
-  }
-}
+export { ArgumentError };
 
 export function fail(fn: string, arg: string, expectation: string, actual: unknown): never {
   throw new ArgumentError(fn, arg, expectation, describe(actual));

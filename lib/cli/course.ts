@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Command } from './main';
+import { defineCommand, integerOption, oneOfOption, positiveOption } from './harness';
 import { isGpuInfo, type BackendLike } from '../backend/gpu';
 import type { BackendInfo } from '../backend/select';
 import { PACKAGE_ROOT } from '../package-root';
@@ -16,13 +16,6 @@ import { runNotebooks } from '../notebook/run-many';
 import type { RunResult } from '../notebook/run-notebook';
 
 export type Profile = 'quick' | 'full';
-
-const USAGE = `Usage: metriclab course [--profile quick|full] [--jobs N] [--timeout SECONDS] [--out DIR]
-
-Runs the course notebooks (notebooks/NN-*.ipynb) headless and writes DIR/notebooks/*.ipynb and
-DIR/site/ (index.html + one page per notebook). DIR defaults to ./out. The profile is 'quick'
-unless --profile full is given or the backend is tensorflow-gpu. --jobs defaults to
-min(2, number of CPU cores).`;
 
 /** The course notebooks of a folder: NN-name.ipynb, in order. */
 export function courseNotebooks(dir: string): string[] {
@@ -94,26 +87,29 @@ export async function runCourse(
   return { code: Math.max(0, ...results.map((r) => r.exitCode)), results, index };
 }
 
-export const command: Command = {
+export const command = defineCommand({
+  name: 'course',
   summary: 'run the course notebooks headless; write out/notebooks and the site out/site',
-  async run(args: string[]): Promise<number> {
-    if (args.includes('-h') || args.includes('--help')) {
-      console.log(USAGE);
-      return 0;
-    }
-    const opts: CourseOptions = {};
-    for (let i = 0; i < args.length; i++) {
-      const [flag, v] = [args[i], args[i + 1]];
-      if (flag === '--profile' && (v === 'quick' || v === 'full')) opts.profile = v;
-      else if (flag === '--jobs' && Number.isInteger(Number(v)) && Number(v) > 0) opts.jobs = Number(v);
-      else if (flag === '--timeout' && Number(v) > 0) opts.timeout = Number(v);
-      else if (flag === '--out' && v) opts.outDir = v;
-      else {
-        console.error(`metriclab course: bad option '${flag}${v !== undefined ? ` ${v}` : ''}'\n\n${USAGE}`);
-        return 2;
-      }
-      i++;
-    }
+  synopsis: '[--profile quick|full] [--jobs N] [--timeout SECONDS] [--out DIR]',
+  description: `Runs the course notebooks (notebooks/NN-*.ipynb) headless and writes DIR/notebooks/*.ipynb and
+DIR/site/ (index.html + one page per notebook). Progress goes to stderr.`,
+  options: {
+    profile: {
+      type: 'string',
+      value: 'quick|full',
+      help: "the notebooks' profile parameter (default quick, full on a tensorflow-gpu backend)",
+    },
+    jobs: { type: 'string', value: 'N', help: 'notebooks run in parallel (default min(2, CPU cores))' },
+    timeout: { type: 'string', value: 'SECONDS', help: 'per-cell timeout (default none)' },
+    out: { type: 'string', value: 'DIR', help: 'where executed notebooks and the site go (default ./out)' },
+  },
+  async run({ values }, io) {
+    const fn = 'metriclab course';
+    const opts: CourseOptions = { outDir: values.out, log: (line) => io.err(`${line}\n`) };
+    if (values.profile !== undefined)
+      opts.profile = oneOfOption<Profile>(fn, '--profile', values.profile, ['quick', 'full']);
+    if (values.jobs !== undefined) opts.jobs = integerOption(fn, '--jobs', values.jobs, 1);
+    if (values.timeout !== undefined) opts.timeout = positiveOption(fn, '--timeout', values.timeout);
     return (await runCourse(opts)).code;
   },
-};
+});

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Command } from './main';
+import { defineCommand, helpText, parseCommandLine, UsageError, type OptionSpecs, type ParsedValues } from './harness';
 import { writeJunit } from '../notebook/junit';
 import { writeRunSite } from '../notebook/html';
 import { findKernelSpec, isNoSuchKernelError } from '../notebook/kernelspec';
@@ -17,35 +17,57 @@ import { runNotebooks, shardOf } from '../notebook/run-many';
 import { sameFile } from '../notebook/saver';
 import type { RunResult } from '../notebook/run-notebook';
 
-export const USAGE = `Usage: metriclab run [options] NOTEBOOK|FOLDER...
+/** The options of `metriclab run`; the parser and --help are both made from this table. */
+export const RUN_OPTIONS = {
+  parameter: {
+    type: 'string',
+    short: 'p',
+    pair: true,
+    value: 'NAME VALUE',
+    help: "set a parameter (papermill convention: a cell tagged 'injected-parameters'\nafter the cell tagged 'parameters'); VALUE is JSON if it parses\n(5, true, [1,2]), else a string",
+  },
+  timeout: {
+    type: 'string',
+    value: 'SECONDS',
+    help: 'per-cell timeout; on expiry the kernel is interrupted (default: none)',
+  },
+  'iopub-timeout': {
+    type: 'string',
+    value: 'SECONDS',
+    help: "after a cell's reply, wait this long for its output to end\n(default 10); then the cell fails: output was lost",
+  },
+  'startup-timeout': { type: 'string', value: 'SECONDS', help: 'wait this long for the kernel to start (default 60)' },
+  'allow-errors': { type: 'boolean', help: 'record cell errors and keep going' },
+  jobs: { type: 'string', value: 'N', help: 'notebooks run in parallel (default 1)' },
+  out: { type: 'string', value: 'DIR', help: 'where executed notebooks go (default out/notebooks)' },
+  inplace: { type: 'boolean', help: 'write outputs back into the input notebooks' },
+  junit: { type: 'string', value: 'FILE', help: 'write a JUnit XML report (one testcase per notebook)' },
+  shard: {
+    type: 'string',
+    value: 'K/N',
+    help: 'run only shard K of N (notebooks sorted by path, every N-th from\nthe K-th): one CI matrix job per shard, each with its own --junit',
+  },
+  html: { type: 'string', value: 'DIR', help: 'write a static HTML page per notebook plus index.html' },
+  'log-output': { type: 'boolean', help: 'print cell output as it arrives' },
+  kernel: { type: 'string', value: 'NAME', help: "use this kernel instead of the notebook's kernelspec" },
+} as const satisfies OptionSpecs;
 
-Executes notebooks headless (tslab, or the kernel named in each notebook's metadata) and writes
+const RUN_SPEC = {
+  name: 'run',
+  summary: 'execute notebooks headless (Jupyter protocol, no nbconvert); HTML and JUnit reports',
+  synopsis: '[options] NOTEBOOK|FOLDER...',
+  description: `Executes notebooks headless (tslab, or the kernel named in each notebook's metadata) and writes
 the executed copies. A FOLDER stands for the .ipynb files in it. The input is never modified
-unless --inplace: an output path that is an input is refused.
-
-Options:
-  -p, --parameter NAME VALUE  set a parameter (papermill convention: a cell tagged
-                              'injected-parameters' after the cell tagged 'parameters');
-                              VALUE is JSON if it parses (5, true, [1,2]), else a string
-  --timeout SECONDS           per-cell timeout; on expiry the kernel is interrupted (default: none)
-  --iopub-timeout SECONDS     after a cell's reply, wait this long for its output to end
-                              (default 10); then the cell fails: output was lost
-  --startup-timeout SECONDS   wait this long for the kernel to start (default 60)
-  --allow-errors              record cell errors and keep going
-  --jobs N                    notebooks run in parallel (default 1)
-  --out DIR                   where executed notebooks go (default out/notebooks)
-  --inplace                   write outputs back into the input notebooks
-  --junit FILE                write a JUnit XML report (one testcase per notebook)
-  --shard K/N                 run only shard K of N (notebooks sorted by path, every N-th from
-                              the K-th): one CI matrix job per shard, each with its own --junit
-  --html DIR                  write a static HTML page per notebook plus index.html
-  --log-output                print cell output as it arrives
-  --kernel NAME               use this kernel instead of the notebook's kernelspec
-  -h, --help                  show this help
-
-Exit codes: 0 ok, 1 a cell failed, 2 usage, bad input or unwritable output, 3 kernel died,
+unless --inplace: an output path that is an input is refused.`,
+  options: RUN_OPTIONS,
+  positionals: true,
+  epilog: () => `Exit codes: 0 ok, 1 a cell failed, 2 usage, bad input or unwritable output, 3 kernel died,
 timed out or lost output, 130/143 stopped by SIGINT/SIGTERM (cells interrupted, kernels
-stopped, partial notebooks written).`;
+stopped, partial notebooks written). Progress lines go to stdout, failures to stderr.`,
+};
+
+/** The --help text of `metriclab run`. */
+export const USAGE = helpText({ ...RUN_SPEC, run: async () => 0 }, RUN_SPEC.epilog());
 
 export interface RunArgs {
   notebooks: string[];
@@ -65,18 +87,13 @@ export interface RunArgs {
   shard: [number, number] | null;
 }
 
-/** Thrown for bad command lines (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+const CMD = 'metriclab run';
 
-function positiveNumber(flag: string, value: string | undefined, integer = false): number {
+function positiveNumber(flag: string, value: string | undefined, integer = false): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (value === undefined || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, but got ${value ?? 'nothing'}`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(CMD, flag, `be a positive ${integer ? 'integer' : 'number'}`, value);
   }
   return n;
 }
@@ -88,82 +105,35 @@ function positiveNumber(flag: string, value: string | undefined, integer = false
  * parseRunArgs(['-p', 'profile', 'full', '--jobs', '2', 'a.ipynb']).parameters; // { profile: 'full' }
  */
 export function parseRunArgs(args: string[]): RunArgs {
-  const a: RunArgs = {
-    notebooks: [],
-    parameters: {},
-    timeout: 0,
-    iopubTimeout: 10,
-    startupTimeout: 60,
-    allowErrors: false,
-    jobs: 1,
-    out: null,
-    inplace: false,
-    junit: null,
-    html: null,
-    logOutput: false,
-    kernel: null,
-    shard: null,
-  };
-  const value = (i: number, flag: string): string => {
-    const v = args[i];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    switch (arg) {
-      case '-p':
-      case '--parameter': {
-        const name = value(++i, arg);
-        if (!isParameterName(name)) {
-          throw new UsageError(`${arg}: parameter names must be identifiers, but got '${name}'`);
-        }
-        a.parameters[name] = parseParameterValue(value(++i, `${arg} ${name}`));
-        break;
-      }
-      case '--timeout':
-        a.timeout = positiveNumber(arg, args[++i]);
-        break;
-      case '--iopub-timeout':
-        a.iopubTimeout = positiveNumber(arg, args[++i]);
-        break;
-      case '--shard':
-        a.shard = parseShard(value(++i, arg));
-        break;
-      case '--startup-timeout':
-        a.startupTimeout = positiveNumber(arg, args[++i]);
-        break;
-      case '--jobs':
-        a.jobs = positiveNumber(arg, args[++i], true);
-        break;
-      case '--allow-errors':
-        a.allowErrors = true;
-        break;
-      case '--inplace':
-        a.inplace = true;
-        break;
-      case '--log-output':
-        a.logOutput = true;
-        break;
-      case '--out':
-        a.out = value(++i, arg);
-        break;
-      case '--junit':
-        a.junit = value(++i, arg);
-        break;
-      case '--html':
-        a.html = value(++i, arg);
-        break;
-      case '--kernel':
-        a.kernel = value(++i, arg);
-        break;
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
-        a.notebooks.push(arg);
-    }
+  const { values, positionals } = parseCommandLine(CMD, RUN_OPTIONS, args, true);
+  return runArgsFrom(values, positionals);
+}
+
+/** The checked arguments from the parsed option values and notebooks. */
+function runArgsFrom(values: ParsedValues<typeof RUN_OPTIONS>, positionals: string[]): RunArgs {
+  const parameters: Record<string, ParameterValue> = {};
+  for (const [name, value] of values.parameter ?? []) {
+    if (!isParameterName(name)) throw new UsageError(CMD, '-p NAME', 'be an identifier', `'${name}'`);
+    parameters[name] = parseParameterValue(value);
   }
-  if (a.notebooks.length === 0) throw new UsageError('no notebook given');
-  if (a.inplace && a.out) throw new UsageError('--inplace and --out cannot be used together');
+  const a: RunArgs = {
+    notebooks: positionals,
+    parameters,
+    timeout: positiveNumber('--timeout', values.timeout) ?? 0,
+    iopubTimeout: positiveNumber('--iopub-timeout', values['iopub-timeout']) ?? 10,
+    startupTimeout: positiveNumber('--startup-timeout', values['startup-timeout']) ?? 60,
+    allowErrors: !!values['allow-errors'],
+    jobs: positiveNumber('--jobs', values.jobs, true) ?? 1,
+    out: values.out ?? null,
+    inplace: !!values.inplace,
+    junit: values.junit ?? null,
+    html: values.html ?? null,
+    logOutput: !!values['log-output'],
+    kernel: values.kernel ?? null,
+    shard: values.shard === undefined ? null : parseShard(values.shard),
+  };
+  if (a.notebooks.length === 0) throw new UsageError(CMD, 'NOTEBOOK', 'be given (a notebook or folder)', 'nothing');
+  if (a.inplace && a.out) throw new UsageError(CMD, '--inplace', 'not be used with --out', `--out ${a.out}`);
   if (!a.inplace) {
     a.out ??= path.join('out', 'notebooks');
     checkDistinctNames(a.notebooks, a.out);
@@ -174,14 +144,14 @@ export function parseRunArgs(args: string[]): RunArgs {
 function parseShard(text: string): [number, number] {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const [k, n] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
-  if (!(n >= 1 && k >= 1 && k <= n)) throw new UsageError(`--shard must be K/N with 1 <= K <= N, but got ${text}`);
+  if (!(n >= 1 && k >= 1 && k <= n)) throw new UsageError(CMD, '--shard', 'be K/N with 1 <= K <= N', text);
   return [k, n];
 }
 
 function checkDistinctNames(notebooks: string[], out: string): void {
   const names = notebooks.map((n) => path.basename(n));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new UsageError(`two notebooks are named '${dup}'; they would overwrite each other in ${out}`);
+  if (dup) throw new UsageError(CMD, 'NOTEBOOK', `have distinct names (they all go to ${out})`, `two named '${dup}'`);
 }
 
 /**
@@ -195,14 +165,14 @@ function checkDistinctNames(notebooks: string[], out: string): void {
 export function resolveRunArgs(a: RunArgs): RunArgs {
   const notebooks: string[] = [];
   for (const nb of a.notebooks) {
-    if (!fs.existsSync(nb)) throw new UsageError(`no such notebook: ${nb}`);
+    if (!fs.existsSync(nb)) throw new UsageError(CMD, 'NOTEBOOK', 'exist', `no such notebook: ${nb}`);
     if (fs.statSync(nb).isDirectory()) {
       const found = fs
         .readdirSync(nb)
         .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
         .sort()
         .map((f) => path.join(nb, f));
-      if (found.length === 0) throw new UsageError(`the folder ${nb} holds no .ipynb notebooks`);
+      if (found.length === 0) throw new UsageError(CMD, 'FOLDER', 'hold .ipynb notebooks', `none in ${nb}`);
       notebooks.push(...found);
     } else notebooks.push(nb);
   }
@@ -211,7 +181,7 @@ export function resolveRunArgs(a: RunArgs): RunArgs {
     try {
       findKernelSpec(a.kernel);
     } catch (e) {
-      if (isNoSuchKernelError(e)) throw new UsageError(e.message);
+      if (isNoSuchKernelError(e)) throw new UsageError(CMD, '--kernel', 'name an installed kernelspec', e.message);
       throw e;
     }
   }
@@ -221,7 +191,12 @@ export function resolveRunArgs(a: RunArgs): RunArgs {
       const out = path.join(a.out, path.basename(nb));
       const input = notebooks.find((i) => sameFile(out, i));
       if (input) {
-        throw new UsageError(`--out ${a.out} would overwrite the input ${input}; choose another folder or --inplace`);
+        throw new UsageError(
+          CMD,
+          '--out',
+          'not overwrite an input (choose another folder or --inplace)',
+          `${a.out}, which holds ${input}`,
+        );
       }
     }
   }
@@ -298,36 +273,28 @@ export async function runWithArgs(a: RunArgs, io: Io = processIo): Promise<{ cod
   return { code: Math.max(0, ...results.map((r) => r.exitCode)), results };
 }
 
-/** The whole `metriclab run` command (parse + run), with injectable output for tests. */
+/**
+ * The whole `metriclab run` command (parse + run), with injectable output for tests.
+ *
+ * @example
+ * await runCli(['--help']); // 0, with the options on stdout
+ */
 export async function runCli(args: string[], io: Io = processIo): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  let parsed: RunArgs;
-  try {
-    parsed = parseRunArgs(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`metriclab run: ${e.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    parsed = resolveRunArgs(parsed);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`metriclab run: ${e.message}\n`);
-    return 2;
-  }
-  if (parsed.notebooks.length === 0) {
-    io.out(`metriclab run: shard ${parsed.shard?.join('/')} has no notebooks\n`);
-    if (parsed.junit) writeJunit(parsed.junit, [], `metriclab run (shard ${parsed.shard?.join('/')})`);
-    return 0;
-  }
-  return (await runWithArgs(parsed, io)).code;
+  return command.run(args, io);
 }
 
-export const command: Command = {
-  summary: 'execute notebooks headless (Jupyter protocol, no nbconvert); HTML and JUnit reports',
-  run: (args) => runCli(args),
-};
+/** `metriclab run`, made by the CLI harness from RUN_OPTIONS. */
+export const command = defineCommand({
+  ...RUN_SPEC,
+  async run(parsed, cliIo) {
+    // The harness hands back the io it was given: runCli's carries `color`.
+    const io: Io = { color: processIo.color, ...cliIo };
+    const a = resolveRunArgs(runArgsFrom(parsed.values, parsed.positionals));
+    if (a.notebooks.length === 0) {
+      io.out(`metriclab run: shard ${a.shard?.join('/')} has no notebooks\n`);
+      if (a.junit) writeJunit(a.junit, [], `metriclab run (shard ${a.shard?.join('/')})`);
+      return 0;
+    }
+    return (await runWithArgs(a, io)).code;
+  },
+});

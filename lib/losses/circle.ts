@@ -1,7 +1,8 @@
 import * as tf from '../tf';
 import { distances } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp, stopGradient } from './ops';
 
@@ -14,25 +15,24 @@ export interface CircleOptions {
   reduction?: LossReduction;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const CIRCLE_OPTIONS: OptionKinds<CircleOptions> = { m: 'number', gamma: 'number', reduction: LOSS_REDUCTIONS };
+
 class CircleLoss extends BaseMetricLoss {
   private readonly distance = distances.cosine();
 
-  constructor(
-    private readonly m: number,
-    private readonly gamma: number,
-    reduction: LossReduction,
-  ) {
-    super('circle', reduction);
+  constructor(readonly options: Resolved<CircleOptions>) {
+    super('circle', options.reduction);
   }
 
   protected computeLoss(input: LossInput): LossParts {
     const { mat, pos, neg } = pairMatrix(this.distance, input);
-    const m = this.m;
+    const m = this.options.m;
     // The weights α_p, α_n are constants in the paper's gradient analysis: no gradient through them.
     const alphaP = stopGradient(mat, (s) => tf.relu(tf.sub(1 + m, s)));
     const alphaN = stopGradient(mat, (s) => tf.relu(tf.add(s, m)));
-    const logitP = tf.mul(tf.mul(alphaP, tf.sub(mat, 1 - m)), -this.gamma);
-    const logitN = tf.mul(tf.mul(alphaN, tf.sub(mat, m)), this.gamma);
+    const logitP = tf.mul(tf.mul(alphaP, tf.sub(mat, 1 - m)), -this.options.gamma);
+    const logitN = tf.mul(tf.mul(alphaN, tf.sub(mat, m)), this.options.gamma);
     const lse = tf.add(maskedLogSumExp(logitN, neg, 1), maskedLogSumExp(logitP, pos, 1));
     // An anchor without a positive or without a negative has no circle term.
     const hasBoth = tf.logicalAnd(tf.greater(tf.sum(pos, 1, true), 0), tf.greater(tf.sum(neg, 1, true), 0));
@@ -51,10 +51,11 @@ class CircleLoss extends BaseMetricLoss {
  * @example
  * losses.circle({ m: 0.4, gamma: 80 }).compute(embeddings, labels).loss;
  */
-export function circle(options: CircleOptions = {}): BaseMetricLoss {
+export function circle(options?: CircleOptions): BaseMetricLoss {
   const fn = 'circle';
-  const { m = 0.25, gamma = 256, reduction = 'meanNonZero' } = options;
-  checkNumber(fn, 'm', m, { min: 0, max: 1 });
-  checkNumber(fn, 'gamma', gamma, { min: 0, minExclusive: true });
-  return new CircleLoss(m, gamma, reduction);
+  checkOptions(fn, options, CIRCLE_OPTIONS);
+  const o = withDefaults<CircleOptions>({ m: 0.25, gamma: 256, reduction: 'meanNonZero' }, options);
+  checkNumber(fn, 'm', o.m, { min: 0, max: 1 });
+  checkNumber(fn, 'gamma', o.gamma, { min: 0, minExclusive: true });
+  return new CircleLoss(o);
 }

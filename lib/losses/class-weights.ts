@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import { type SeedLike, toRandom } from '../random';
+import type { OptionKinds } from '../options';
 import { checkNumber, fail } from '../validate';
 import { BaseMetricLoss, checkClassLabels, type LossInput, type LossParts, type LossReduction } from './base';
 import { seededVariable } from './ops';
@@ -11,6 +12,16 @@ export interface ClassWeightOptions {
   /** Seed of the weight initialisation (default 0). */
   seed?: SeedLike;
 }
+
+/** The kinds of the options every class-weight loss takes. */
+export const CLASS_WEIGHT_OPTIONS: OptionKinds<ClassWeightOptions> = {
+  numClasses: 'number',
+  embeddingSize: 'number',
+  seed: 'seed',
+};
+
+/** The options a class-weight loss cannot do without. */
+export const CLASS_WEIGHT_REQUIRED = ['numClasses', 'embeddingSize'] as const;
 
 /**
  * A loss that owns one weight matrix per class: proxies [C, D] or a head [D, C]. It checks that

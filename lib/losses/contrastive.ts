@@ -1,6 +1,7 @@
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber, checkOneOf } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import * as tf from '../tf';
 
@@ -17,24 +18,33 @@ export interface ContrastiveOptions {
   form?: 'hinge' | 'squared';
 }
 
+const CONTRASTIVE_FORMS = ['hinge', 'squared'] as const;
+
+/** The kind of each option, for the option check and the command line. */
+export const CONTRASTIVE_OPTIONS: OptionKinds<ContrastiveOptions> = {
+  posMargin: 'number',
+  negMargin: 'number',
+  distance: 'object',
+  reduction: LOSS_REDUCTIONS,
+  form: CONTRASTIVE_FORMS,
+};
+
 class ContrastiveLoss extends BaseMetricLoss {
-  constructor(
-    private readonly posMargin: number,
-    private readonly negMargin: number,
-    private readonly distance: Distance,
-    private readonly form: 'hinge' | 'squared',
-    reduction: LossReduction,
-  ) {
-    super('contrastive', reduction);
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  constructor(readonly options: Resolved<ContrastiveOptions>) {
+    super('contrastive', options.reduction);
+    this.distance = options.distance;
   }
 
   protected computeLoss(input: LossInput): LossParts {
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const shape = (v: tf.Tensor): tf.Tensor =>
-      this.form === 'hinge' ? tf.relu(v) : tf.mul(tf.square(tf.relu(v)), 0.5);
-    const posLoss = shape(d.margin(mat, tf.scalar(this.posMargin)));
-    const negLoss = shape(d.margin(tf.scalar(this.negMargin), mat));
+      this.options.form === 'hinge' ? tf.relu(v) : tf.mul(tf.square(tf.relu(v)), 0.5);
+    const posLoss = shape(d.margin(mat, tf.scalar(this.options.posMargin)));
+    const negLoss = shape(d.margin(tf.scalar(this.options.negMargin), mat));
     return {
       groups: [
         { values: posLoss, weights: pos },
@@ -55,11 +65,15 @@ class ContrastiveLoss extends BaseMetricLoss {
  * // Hadsell et al. 2006: ½ d² for positives, ½ relu(m - d)² for negatives
  * losses.contrastive({ form: 'squared', negMargin: 1 });
  */
-export function contrastive(options: ContrastiveOptions = {}): BaseMetricLoss {
+export function contrastive(options?: ContrastiveOptions): BaseMetricLoss {
   const fn = 'contrastive';
-  const { posMargin = 0, negMargin = 1, distance = distances.euclidean(), reduction = 'meanNonZero' } = options;
-  checkNumber(fn, 'posMargin', posMargin);
-  checkNumber(fn, 'negMargin', negMargin);
-  const form = checkOneOf(fn, 'form', options.form ?? 'hinge', ['hinge', 'squared'] as const);
-  return new ContrastiveLoss(posMargin, negMargin, distance, form, reduction);
+  checkOptions(fn, options, CONTRASTIVE_OPTIONS);
+  const o = withDefaults<ContrastiveOptions>(
+    { posMargin: 0, negMargin: 1, distance: distances.euclidean(), reduction: 'meanNonZero', form: 'hinge' },
+    options,
+  );
+  checkNumber(fn, 'posMargin', o.posMargin);
+  checkNumber(fn, 'negMargin', o.negMargin);
+  checkOneOf(fn, 'form', o.form, CONTRASTIVE_FORMS);
+  return new ContrastiveLoss(o);
 }

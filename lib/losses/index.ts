@@ -6,21 +6,23 @@
  * const loss = losses.tripletMargin({ margin: 0.2 });
  * const { loss: value, stats } = loss.compute(embeddings, labels, miners.batchHard().mine(embeddings, labels));
  */
-import { arcFace, cosFace } from './margin-softmax';
-import { circle } from './circle';
-import { contrastive } from './contrastive';
+import type { OptionTable } from '../options';
+import { arcFace, cosFace, MARGIN_SOFTMAX_OPTIONS } from './margin-softmax';
+import { circle, CIRCLE_OPTIONS } from './circle';
+import { CLASS_WEIGHT_OPTIONS } from './class-weights';
+import { contrastive, CONTRASTIVE_OPTIONS } from './contrastive';
 import { crossBatchMemory } from './cross-batch-memory';
-import { liftedStructure } from './lifted-structure';
-import { marginLoss } from './margin';
-import { multiSimilarity } from './multi-similarity';
-import { nPairs } from './n-pairs';
-import { ntXent } from './nt-xent';
-import { proxyAnchor } from './proxy-anchor';
-import { proxyNCA } from './proxy-nca';
-import { prototypical } from './prototypical';
+import { liftedStructure, LIFTED_STRUCTURE_OPTIONS } from './lifted-structure';
+import { marginLoss, MARGIN_LOSS_OPTIONS } from './margin';
+import { multiSimilarity, MULTI_SIMILARITY_OPTIONS } from './multi-similarity';
+import { nPairs, N_PAIRS_OPTIONS } from './n-pairs';
+import { ntXent, TEMPERATURE_OPTIONS } from './nt-xent';
+import { proxyAnchor, PROXY_ANCHOR_OPTIONS } from './proxy-anchor';
+import { proxyNCA, PROXY_NCA_OPTIONS } from './proxy-nca';
+import { prototypical, PROTOTYPICAL_OPTIONS } from './prototypical';
 import { softmaxCrossEntropy } from './softmax-cross-entropy';
 import { supCon } from './sup-con';
-import { tripletMargin } from './triplet-margin';
+import { tripletMargin, TRIPLET_MARGIN_OPTIONS } from './triplet-margin';
 
 /** The loss factories: `losses.tripletMargin({...})`, `losses.arcFace({...})`, ... */
 export const losses = {
@@ -42,8 +44,39 @@ export const losses = {
   prototypical,
 };
 
+/** The name of a loss factory: 'tripletMargin', 'arcFace', ... */
+export type LossName = keyof typeof losses;
+
+/**
+ * The options each loss factory takes and their kinds (crossBatchMemory wraps another loss and
+ * takes objects only, so it is not listed): what `metriclab train --help` lists and what
+ * `--loss-opt key=value` may set.
+ *
+ * @example
+ * LOSS_OPTIONS.tripletMargin.margin; // 'number'
+ * LOSS_OPTIONS.tripletMargin.reduction; // ['mean', 'meanNonZero', 'sum']: one of these
+ */
+export const LOSS_OPTIONS: Readonly<Record<Exclude<LossName, 'crossBatchMemory'>, OptionTable>> = {
+  contrastive: CONTRASTIVE_OPTIONS,
+  tripletMargin: TRIPLET_MARGIN_OPTIONS,
+  marginLoss: MARGIN_LOSS_OPTIONS,
+  nPairs: N_PAIRS_OPTIONS,
+  liftedStructure: LIFTED_STRUCTURE_OPTIONS,
+  multiSimilarity: MULTI_SIMILARITY_OPTIONS,
+  circle: CIRCLE_OPTIONS,
+  ntXent: TEMPERATURE_OPTIONS,
+  supCon: TEMPERATURE_OPTIONS,
+  proxyNCA: PROXY_NCA_OPTIONS,
+  proxyAnchor: PROXY_ANCHOR_OPTIONS,
+  arcFace: MARGIN_SOFTMAX_OPTIONS,
+  cosFace: MARGIN_SOFTMAX_OPTIONS,
+  softmaxCrossEntropy: CLASS_WEIGHT_OPTIONS,
+  prototypical: PROTOTYPICAL_OPTIONS,
+};
+
 export { BaseMetricLoss, type LossReduction, type TermGroup, type LossParts, type LossInput } from './base';
 export { ClassWeightLoss, type ClassWeightOptions } from './class-weights';
+export type { NPairsOptions } from './n-pairs';
 export type { ContrastiveOptions } from './contrastive';
 export {
   CrossBatchMemory,

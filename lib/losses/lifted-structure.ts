@@ -1,7 +1,8 @@
 import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp } from './ops';
 
@@ -16,21 +17,28 @@ export interface LiftedStructureOptions {
   reduction?: LossReduction;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const LIFTED_STRUCTURE_OPTIONS: OptionKinds<LiftedStructureOptions> = {
+  posMargin: 'number',
+  negMargin: 'number',
+  distance: 'object',
+  reduction: LOSS_REDUCTIONS,
+};
+
 class LiftedStructureLoss extends BaseMetricLoss {
-  constructor(
-    private readonly posMargin: number,
-    private readonly negMargin: number,
-    private readonly distance: Distance,
-    reduction: LossReduction,
-  ) {
-    super('liftedStructure', reduction);
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  constructor(readonly options: Resolved<LiftedStructureOptions>) {
+    super('liftedStructure', options.reduction);
+    this.distance = options.distance;
   }
 
   protected computeLoss(input: LossInput): LossParts {
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
-    const posPart = maskedLogSumExp(d.margin(mat, tf.scalar(this.posMargin)), pos, 1);
-    const negPart = maskedLogSumExp(d.margin(tf.scalar(this.negMargin), mat), neg, 1);
+    const posPart = maskedLogSumExp(d.margin(mat, tf.scalar(this.options.posMargin)), pos, 1);
+    const negPart = maskedLogSumExp(d.margin(tf.scalar(this.options.negMargin), mat), neg, 1);
     return {
       groups: [{ values: tf.reshape(tf.relu(tf.add(posPart, negPart)), [-1]), weights: null }],
       ...pairStats(mat, pos, neg),
@@ -45,10 +53,14 @@ class LiftedStructureLoss extends BaseMetricLoss {
  * @example
  * losses.liftedStructure({ negMargin: 1 }).compute(embeddings, labels).loss;
  */
-export function liftedStructure(options: LiftedStructureOptions = {}): BaseMetricLoss {
+export function liftedStructure(options?: LiftedStructureOptions): BaseMetricLoss {
   const fn = 'liftedStructure';
-  const { posMargin = 0, negMargin = 1, distance = distances.euclidean(), reduction = 'mean' } = options;
-  checkNumber(fn, 'posMargin', posMargin);
-  checkNumber(fn, 'negMargin', negMargin);
-  return new LiftedStructureLoss(posMargin, negMargin, distance, reduction);
+  checkOptions(fn, options, LIFTED_STRUCTURE_OPTIONS);
+  const o = withDefaults<LiftedStructureOptions>(
+    { posMargin: 0, negMargin: 1, distance: distances.euclidean(), reduction: 'mean' },
+    options,
+  );
+  checkNumber(fn, 'posMargin', o.posMargin);
+  checkNumber(fn, 'negMargin', o.negMargin);
+  return new LiftedStructureLoss(o);
 }

@@ -1,9 +1,16 @@
 import * as tf from '../tf';
 import { l2NormalizeRows } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';
 import type { LossParts } from './base';
-import { ClassWeightLoss, crossEntropy, type ClassWeightOptions } from './class-weights';
+import {
+  CLASS_WEIGHT_OPTIONS,
+  CLASS_WEIGHT_REQUIRED,
+  ClassWeightLoss,
+  crossEntropy,
+  type ClassWeightOptions,
+} from './class-weights';
 
 export interface MarginSoftmaxOptions extends ClassWeightOptions {
   /** ArcFace: angular margin in degrees (default 28.6); CosFace: cosine margin (default 0.35). */
@@ -12,14 +19,35 @@ export interface MarginSoftmaxOptions extends ClassWeightOptions {
   scale?: number;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const MARGIN_SOFTMAX_OPTIONS: OptionKinds<MarginSoftmaxOptions> = {
+  ...CLASS_WEIGHT_OPTIONS,
+  margin: 'number',
+  scale: 'number',
+};
+
 const COS_CLAMP = 1 - 1e-7;
+
+/** Checks the options of arcFace or cosFace; `maxMargin` bounds their different margins. */
+function resolveMarginSoftmax(
+  fn: string,
+  options: MarginSoftmaxOptions,
+  margin: number,
+  maxMargin: number,
+): Resolved<MarginSoftmaxOptions> {
+  checkOptions(fn, options, MARGIN_SOFTMAX_OPTIONS, CLASS_WEIGHT_REQUIRED);
+  const { numClasses, embeddingSize } = options;
+  const o = withDefaults<MarginSoftmaxOptions>({ numClasses, embeddingSize, seed: 0, margin, scale: 64 }, options);
+  checkNumber(fn, 'margin', o.margin, { min: 0, max: maxMargin });
+  checkNumber(fn, 'scale', o.scale, { min: 0, minExclusive: true });
+  return o;
+}
 
 /** Cross-entropy on scale·cos(θ_j), with the true class's cosine replaced by `withMargin(cos)`. */
 class MarginSoftmaxLoss extends ClassWeightLoss {
   constructor(
     name: string,
-    options: MarginSoftmaxOptions,
-    private readonly scale: number,
+    readonly options: Resolved<MarginSoftmaxOptions>,
     private readonly withMargin: (cos: tf.Tensor) => tf.Tensor,
   ) {
     // Class weights [D, C] (pytorch-metric-learning's W layout), xavier-normal scale.
@@ -31,7 +59,7 @@ class MarginSoftmaxLoss extends ClassWeightLoss {
     const cos = tf.matMul(l2NormalizeRows(embeddings), w);
     const target = tf.where(tf.cast(oneHot, 'bool'), this.withMargin(cos), cos);
     return {
-      groups: [{ values: crossEntropy(tf.mul(target, this.scale), oneHot), weights: null }],
+      groups: [{ values: crossEntropy(tf.mul(target, this.options.scale), oneHot), weights: null }],
       ...pairStats(cos, oneHot, tf.sub(1, oneHot)),
     };
   }
@@ -45,10 +73,9 @@ class MarginSoftmaxLoss extends ClassWeightLoss {
  * const loss = losses.arcFace({ numClasses: 10, embeddingSize: 64, margin: 28.6, scale: 64, seed: 1 });
  */
 export function arcFace(options: MarginSoftmaxOptions): ClassWeightLoss {
-  const degrees = checkNumber('arcFace', 'margin', options.margin ?? 28.6, { min: 0, max: 180 });
-  const scale = checkNumber('arcFace', 'scale', options.scale ?? 64, { min: 0, minExclusive: true });
-  const m = (degrees * Math.PI) / 180;
-  return new MarginSoftmaxLoss('arcFace', options, scale, (cos) =>
+  const o = resolveMarginSoftmax('arcFace', options, 28.6, 180);
+  const m = (o.margin * Math.PI) / 180;
+  return new MarginSoftmaxLoss('arcFace', o, (cos) =>
     tf.cos(tf.add(tf.acos(tf.clipByValue(cos, -COS_CLAMP, COS_CLAMP)), m)),
   );
 }
@@ -60,7 +87,6 @@ export function arcFace(options: MarginSoftmaxOptions): ClassWeightLoss {
  * const loss = losses.cosFace({ numClasses: 10, embeddingSize: 64, margin: 0.35, scale: 64, seed: 1 });
  */
 export function cosFace(options: MarginSoftmaxOptions): ClassWeightLoss {
-  const margin = checkNumber('cosFace', 'margin', options.margin ?? 0.35, { min: 0, max: 2 });
-  const scale = checkNumber('cosFace', 'scale', options.scale ?? 64, { min: 0, minExclusive: true });
-  return new MarginSoftmaxLoss('cosFace', options, scale, (cos) => tf.sub(cos, margin));
+  const o = resolveMarginSoftmax('cosFace', options, 0.35, 2);
+  return new MarginSoftmaxLoss('cosFace', o, (cos) => tf.sub(cos, o.margin));
 }

@@ -1,13 +1,26 @@
 import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { BaseMetricLoss, type LossInput, type LossParts } from './base';
 import { toPairs, pairStats } from './masks';
 import { forEachCandidate } from './reference';
 import { closeness } from './ops';
 
+export interface NPairsOptions {
+  /** Default dot product (Sohn 2016). */
+  distance?: Distance;
+}
+
+/** The kind of each option, for the option check and the command line. */
+export const N_PAIRS_OPTIONS: OptionKinds<NPairsOptions> = { distance: 'object' };
+
 class NPairsLoss extends BaseMetricLoss {
-  constructor(private readonly distance: Distance) {
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  constructor(readonly options: Resolved<NPairsOptions>) {
     super('nPairs', 'mean');
+    this.distance = options.distance;
   }
 
   protected computeLoss({ embeddings, labels, ref, mined }: LossInput): LossParts {
@@ -54,6 +67,7 @@ class NPairsLoss extends BaseMetricLoss {
  * @example
  * losses.nPairs().compute(embeddings, labels).loss; // needs ≥ 2 samples of some classes
  */
-export function nPairs({ distance = distances.dot() }: { distance?: Distance } = {}): BaseMetricLoss {
-  return new NPairsLoss(distance);
+export function nPairs(options?: NPairsOptions): BaseMetricLoss {
+  checkOptions('nPairs', options, N_PAIRS_OPTIONS);
+  return new NPairsLoss(withDefaults<NPairsOptions>({ distance: distances.dot() }, options));
 }

@@ -1,7 +1,8 @@
 import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { closeness, stopGradient, VERY_NEGATIVE } from './ops';
 
@@ -13,18 +14,37 @@ export interface TemperatureOptions {
   reduction?: LossReduction;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const TEMPERATURE_OPTIONS: OptionKinds<TemperatureOptions> = {
+  temperature: 'number',
+  distance: 'object',
+  reduction: LOSS_REDUCTIONS,
+};
+
+/** Checks the options of ntXent or supCon against their defaults. */
+export function resolveTemperatureOptions(
+  fn: string,
+  options: TemperatureOptions | undefined,
+  defaults: Resolved<TemperatureOptions>,
+): Resolved<TemperatureOptions> {
+  checkOptions(fn, options, TEMPERATURE_OPTIONS);
+  const o = withDefaults<TemperatureOptions>(defaults, options);
+  checkNumber(fn, 'temperature', o.temperature, { min: 0, minExclusive: true });
+  return o;
+}
+
 class NTXentLoss extends BaseMetricLoss {
-  constructor(
-    private readonly temperature: number,
-    private readonly distance: Distance,
-    reduction: LossReduction,
-  ) {
-    super('ntXent', reduction);
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  constructor(readonly options: Resolved<TemperatureOptions>) {
+    super('ntXent', options.reduction);
+    this.distance = options.distance;
   }
 
   protected computeLoss(input: LossInput): LossParts {
     const { mat, pos, neg } = pairMatrix(this.distance, input);
-    const x = tf.div(closeness(this.distance, mat), this.temperature);
+    const x = tf.div(closeness(this.distance, mat), this.options.temperature);
     // Per pair (a, p): -log(e^x_ap / (e^x_ap + Σ_neg e^x_an)), shifted by max(x_ap, max_neg x_an).
     const isNeg = tf.greater(neg, 0);
     const maxOverNeg = (v: tf.Tensor): tf.Tensor =>
@@ -50,8 +70,7 @@ class NTXentLoss extends BaseMetricLoss {
  * @example
  * losses.ntXent({ temperature: 0.1 }).compute(embeddings, labels).loss;
  */
-export function ntXent(options: TemperatureOptions = {}): BaseMetricLoss {
-  const { temperature = 0.07, distance = distances.cosine(), reduction = 'mean' } = options;
-  checkNumber('ntXent', 'temperature', temperature, { min: 0, minExclusive: true });
-  return new NTXentLoss(temperature, distance, reduction);
+export function ntXent(options?: TemperatureOptions): BaseMetricLoss {
+  const defaults = { temperature: 0.07, distance: distances.cosine(), reduction: 'mean' } as const;
+  return new NTXentLoss(resolveTemperatureOptions('ntXent', options, defaults));
 }

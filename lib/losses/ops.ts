@@ -66,6 +66,7 @@ export function closeness(distance: Distance, mat: tf.Tensor): tf.Tensor {
 export function seededVariable(shape: [number, number], rng: Random, std: number, name: string): tf.Variable {
   const values = new Float32Array(shape[0] * shape[1]);
   for (let k = 0; k < values.length; k++) values[k] = rng.normal(0, std);
-  return tf.variable(tf.tensor2d(values, shape), true, `${name}_${rng.seed}_${variableCounter++}`);
+  // tf.variable keeps its own reference to the data: dispose the initial tensor, or it leaks a handle.
+  return tf.tidy(() => tf.variable(tf.tensor2d(values, shape), true, `${name}_${rng.seed}_${variableCounter++}`));
 }
 let variableCounter = 0;

@@ -1,8 +1,9 @@
 import * as tf from '../tf';
 import { distances } from '../distances';
 import type { LabelsLike, LossResult, MinedIndices } from '../types';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber, fail } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { crossEntropy } from './class-weights';
 import type { Reference } from './reference';
 import { pairStats } from './masks';
@@ -14,6 +15,13 @@ export interface PrototypicalOptions {
   scale?: number;
   reduction?: LossReduction;
 }
+
+/** The kind of each option, for the option check and the command line. */
+export const PROTOTYPICAL_OPTIONS: OptionKinds<PrototypicalOptions> = {
+  supportPerClass: 'number',
+  scale: 'number',
+  reduction: LOSS_REDUCTIONS,
+};
 
 /** Batch positions of each class's support and query items, classes in order of first appearance. */
 function episodeLayout(fn: string, labels: Int32Array, s: number): { support: number[][]; query: number[] } {
@@ -41,12 +49,8 @@ class PrototypicalLoss extends BaseMetricLoss {
   override readonly pairBased = false;
   private readonly distance = distances.euclidean({ squared: true, normalize: false });
 
-  constructor(
-    private readonly supportPerClass: number,
-    private readonly scale: number,
-    reduction: LossReduction,
-  ) {
-    super('prototypical', reduction);
+  constructor(readonly options: Resolved<PrototypicalOptions>) {
+    super('prototypical', options.reduction);
   }
 
   override compute(
@@ -63,7 +67,7 @@ class PrototypicalLoss extends BaseMetricLoss {
   }
 
   protected computeLoss({ embeddings, labels }: LossInput): LossParts {
-    const { support, query } = episodeLayout(this.name, labels, this.supportPerClass);
+    const { support, query } = episodeLayout(this.name, labels, this.options.supportPerClass);
     // Row w of `average` holds 1/S at the batch positions of way w's support items.
     const average = new Float32Array(support.length * labels.length);
     support.forEach((items, w) => items.forEach((i) => (average[w * labels.length + i] = 1 / items.length)));
@@ -77,7 +81,7 @@ class PrototypicalLoss extends BaseMetricLoss {
     ) as tf.Tensor2D;
     const asFloat = tf.cast(oneHot, 'float32') as tf.Tensor2D;
     return {
-      groups: [{ values: crossEntropy(tf.mul(mat, -this.scale), asFloat), weights: null }],
+      groups: [{ values: crossEntropy(tf.mul(mat, -this.options.scale), asFloat), weights: null }],
       ...pairStats(mat, asFloat, tf.sub(1, asFloat)),
     };
   }
@@ -96,9 +100,12 @@ class PrototypicalLoss extends BaseMetricLoss {
  */
 export function prototypical(options: PrototypicalOptions): BaseMetricLoss {
   const fn = 'prototypical';
-  if (typeof options !== 'object' || options === null)
-    fail(fn, 'options', 'be an object with supportPerClass', options);
-  const s = checkNumber(fn, 'supportPerClass', options.supportPerClass, { min: 1, integer: true });
-  const scale = checkNumber(fn, 'scale', options.scale ?? 1, { min: 0, minExclusive: true });
-  return new PrototypicalLoss(s, scale, options.reduction ?? 'mean');
+  checkOptions(fn, options, PROTOTYPICAL_OPTIONS, ['supportPerClass']);
+  const o = withDefaults<PrototypicalOptions>(
+    { supportPerClass: options.supportPerClass, scale: 1, reduction: 'mean' },
+    options,
+  );
+  checkNumber(fn, 'supportPerClass', o.supportPerClass, { min: 1, integer: true });
+  checkNumber(fn, 'scale', o.scale, { min: 0, minExclusive: true });
+  return new PrototypicalLoss(o);
 }

@@ -1,9 +1,10 @@
 import * as tf from '../tf';
 import { distances } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';
 import type { LossParts } from './base';
-import { ClassWeightLoss, type ClassWeightOptions } from './class-weights';
+import { CLASS_WEIGHT_OPTIONS, CLASS_WEIGHT_REQUIRED, ClassWeightLoss, type ClassWeightOptions } from './class-weights';
 import { maskedLogSumExp } from './ops';
 
 export interface ProxyAnchorOptions extends ClassWeightOptions {
@@ -13,14 +14,17 @@ export interface ProxyAnchorOptions extends ClassWeightOptions {
   alpha?: number;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const PROXY_ANCHOR_OPTIONS: OptionKinds<ProxyAnchorOptions> = {
+  ...CLASS_WEIGHT_OPTIONS,
+  margin: 'number',
+  alpha: 'number',
+};
+
 class ProxyAnchorLoss extends ClassWeightLoss {
   private readonly distance = distances.cosine();
 
-  constructor(
-    options: ProxyAnchorOptions,
-    private readonly margin: number,
-    private readonly alpha: number,
-  ) {
+  constructor(readonly options: Resolved<ProxyAnchorOptions>) {
     // Proxies drawn as kaiming-normal with fan_out = numClasses, as pytorch-metric-learning.
     super('proxyAnchor', 'mean', options, 'classByDim', Math.sqrt(2 / options.numClasses));
   }
@@ -28,8 +32,8 @@ class ProxyAnchorLoss extends ClassWeightLoss {
   protected classLoss(embeddings: tf.Tensor2D, oneHot: tf.Tensor2D): LossParts {
     const sim = this.distance.pairwise(embeddings, this.weights as tf.Tensor2D);
     const negMask = tf.sub(1, oneHot);
-    const posExp = tf.mul(this.distance.margin(sim, tf.scalar(this.margin)), this.alpha);
-    const negExp = tf.mul(tf.add(this.distance.margin(tf.scalar(0), sim), this.margin), this.alpha);
+    const posExp = tf.mul(this.distance.margin(sim, tf.scalar(this.options.margin)), this.options.alpha);
+    const negExp = tf.mul(tf.add(this.distance.margin(tf.scalar(0), sim), this.options.margin), this.options.alpha);
     // Per proxy (axis 0 = samples): log(1 + Σ exp(.)); positive terms only for proxies with a positive.
     const posTerms = tf.reshape(maskedLogSumExp(posExp, oneHot, 0, true), [-1]);
     const negTerms = tf.reshape(maskedLogSumExp(negExp, negMask, 0, true), [-1]);
@@ -52,7 +56,11 @@ class ProxyAnchorLoss extends ClassWeightLoss {
  * losses.proxyAnchor({ numClasses: 10, embeddingSize: 64, margin: 0.1, alpha: 32, seed: 1 });
  */
 export function proxyAnchor(options: ProxyAnchorOptions): ClassWeightLoss {
-  const margin = checkNumber('proxyAnchor', 'margin', options.margin ?? 0.1, { min: 0 });
-  const alpha = checkNumber('proxyAnchor', 'alpha', options.alpha ?? 32, { min: 0, minExclusive: true });
-  return new ProxyAnchorLoss(options, margin, alpha);
+  const fn = 'proxyAnchor';
+  checkOptions(fn, options, PROXY_ANCHOR_OPTIONS, CLASS_WEIGHT_REQUIRED);
+  const { numClasses, embeddingSize } = options;
+  const o = withDefaults<ProxyAnchorOptions>({ numClasses, embeddingSize, seed: 0, margin: 0.1, alpha: 32 }, options);
+  checkNumber(fn, 'margin', o.margin, { min: 0 });
+  checkNumber(fn, 'alpha', o.alpha, { min: 0, minExclusive: true });
+  return new ProxyAnchorLoss(o);
 }

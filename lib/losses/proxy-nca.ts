@@ -1,9 +1,16 @@
 import * as tf from '../tf';
 import { distances } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { pairStats } from './masks';
-import type { LossParts, LossReduction } from './base';
-import { ClassWeightLoss, crossEntropy, type ClassWeightOptions } from './class-weights';
+import { LOSS_REDUCTIONS, type LossParts, type LossReduction } from './base';
+import {
+  CLASS_WEIGHT_OPTIONS,
+  CLASS_WEIGHT_REQUIRED,
+  ClassWeightLoss,
+  crossEntropy,
+  type ClassWeightOptions,
+} from './class-weights';
 
 export interface ProxyNCAOptions extends ClassWeightOptions {
   /** Multiplies the negative squared distances before the softmax (default 1). */
@@ -11,20 +18,24 @@ export interface ProxyNCAOptions extends ClassWeightOptions {
   reduction?: LossReduction;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const PROXY_NCA_OPTIONS: OptionKinds<ProxyNCAOptions> = {
+  ...CLASS_WEIGHT_OPTIONS,
+  softmaxScale: 'number',
+  reduction: LOSS_REDUCTIONS,
+};
+
 class ProxyNCALoss extends ClassWeightLoss {
   private readonly distance = distances.euclidean({ squared: true, normalize: true });
 
-  constructor(
-    options: ProxyNCAOptions,
-    private readonly softmaxScale: number,
-  ) {
-    super('proxyNCA', options.reduction ?? 'mean', options, 'classByDim', 1);
+  constructor(readonly options: Resolved<ProxyNCAOptions>) {
+    super('proxyNCA', options.reduction, options, 'classByDim', 1);
   }
 
   protected classLoss(embeddings: tf.Tensor2D, oneHot: tf.Tensor2D): LossParts {
     const mat = this.distance.pairwise(embeddings, this.weights as tf.Tensor2D);
     return {
-      groups: [{ values: crossEntropy(tf.mul(mat, -this.softmaxScale), oneHot), weights: null }],
+      groups: [{ values: crossEntropy(tf.mul(mat, -this.options.softmaxScale), oneHot), weights: null }],
       ...pairStats(mat, oneHot, tf.sub(1, oneHot)),
     };
   }
@@ -39,6 +50,13 @@ class ProxyNCALoss extends ClassWeightLoss {
  * loss.compute(embeddings, labels); // labels in [0, 10)
  */
 export function proxyNCA(options: ProxyNCAOptions): ClassWeightLoss {
-  const scale = checkNumber('proxyNCA', 'softmaxScale', options.softmaxScale ?? 1, { min: 0, minExclusive: true });
-  return new ProxyNCALoss(options, scale);
+  const fn = 'proxyNCA';
+  checkOptions(fn, options, PROXY_NCA_OPTIONS, CLASS_WEIGHT_REQUIRED);
+  const { numClasses, embeddingSize } = options;
+  const o = withDefaults<ProxyNCAOptions>(
+    { numClasses, embeddingSize, seed: 0, softmaxScale: 1, reduction: 'mean' },
+    options,
+  );
+  checkNumber(fn, 'softmaxScale', o.softmaxScale, { min: 0, minExclusive: true });
+  return new ProxyNCALoss(o);
 }

@@ -1,11 +1,18 @@
 import * as tf from '../tf';
 import type { LossParts } from './base';
-import { ClassWeightLoss, crossEntropy, type ClassWeightOptions } from './class-weights';
+import { checkOptions, withDefaults, type Resolved } from '../options';
+import {
+  CLASS_WEIGHT_OPTIONS,
+  CLASS_WEIGHT_REQUIRED,
+  ClassWeightLoss,
+  crossEntropy,
+  type ClassWeightOptions,
+} from './class-weights';
 
 class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
   readonly bias: tf.Variable;
 
-  constructor(options: ClassWeightOptions) {
+  constructor(readonly options: Resolved<ClassWeightOptions>) {
     // Glorot-normal head [D, C]; the bias starts at 0.
     super(
       'softmaxCrossEntropy',
@@ -14,7 +21,7 @@ class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
       'dimByClass',
       Math.sqrt(2 / (options.embeddingSize + options.numClasses)),
     );
-    this.bias = tf.variable(tf.zeros([options.numClasses]), true);
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([options.numClasses]), true));
   }
 
   override trainableWeights(): tf.Variable[] {
@@ -36,5 +43,7 @@ class SoftmaxCrossEntropyLoss extends ClassWeightLoss {
  * optimizer.minimize(() => loss.compute(model.predict(x) as tf.Tensor2D, labels).loss); // all trainable variables: the model's and the class weights
  */
 export function softmaxCrossEntropy(options: ClassWeightOptions): ClassWeightLoss {
-  return new SoftmaxCrossEntropyLoss(options);
+  checkOptions('softmaxCrossEntropy', options, CLASS_WEIGHT_OPTIONS, CLASS_WEIGHT_REQUIRED);
+  const { numClasses, embeddingSize } = options;
+  return new SoftmaxCrossEntropyLoss(withDefaults<ClassWeightOptions>({ numClasses, embeddingSize, seed: 0 }, options));
 }

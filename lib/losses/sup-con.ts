@@ -1,23 +1,23 @@
 import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
-import { checkNumber } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import type { Resolved } from '../options';
+import { BaseMetricLoss, type LossInput, type LossParts } from './base';
 import { pairMatrix, pairStats } from './masks';
 import { closeness, maskedLogSumExp } from './ops';
-import type { TemperatureOptions } from './nt-xent';
+import { resolveTemperatureOptions, type TemperatureOptions } from './nt-xent';
 
 class SupConLoss extends BaseMetricLoss {
-  constructor(
-    private readonly temperature: number,
-    private readonly distance: Distance,
-    reduction: LossReduction,
-  ) {
-    super('supCon', reduction);
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  constructor(readonly options: Resolved<TemperatureOptions>) {
+    super('supCon', options.reduction);
+    this.distance = options.distance;
   }
 
   protected computeLoss(input: LossInput): LossParts {
     const { mat, pos, neg } = pairMatrix(this.distance, input);
-    const x = tf.div(closeness(this.distance, mat), this.temperature);
+    const x = tf.div(closeness(this.distance, mat), this.options.temperature);
     const logProb = tf.sub(x, maskedLogSumExp(x, tf.add(pos, neg), 1));
     const posCount = tf.sum(pos, 1);
     const hasPos = tf.cast(tf.greater(posCount, 0), 'float32');
@@ -36,8 +36,7 @@ class SupConLoss extends BaseMetricLoss {
  * @example
  * losses.supCon({ temperature: 0.1 }).compute(embeddings, labels).loss;
  */
-export function supCon(options: TemperatureOptions = {}): BaseMetricLoss {
-  const { temperature = 0.1, distance = distances.cosine(), reduction = 'meanNonZero' } = options;
-  checkNumber('supCon', 'temperature', temperature, { min: 0, minExclusive: true });
-  return new SupConLoss(temperature, distance, reduction);
+export function supCon(options?: TemperatureOptions): BaseMetricLoss {
+  const defaults = { temperature: 0.1, distance: distances.cosine(), reduction: 'meanNonZero' } as const;
+  return new SupConLoss(resolveTemperatureOptions('supCon', options, defaults));
 }

@@ -1,8 +1,9 @@
 import * as tf from '../tf';
 import { distances, type Distance } from '../distances';
 import type { LossResult } from '../types';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkEmbeddings, checkNumber, fail } from '../validate';
-import { BaseMetricLoss, type LossInput, type LossParts, type LossReduction } from './base';
+import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
 
@@ -19,23 +20,31 @@ export interface TripletMarginOptions {
   smoothLoss?: boolean;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const TRIPLET_MARGIN_OPTIONS: OptionKinds<TripletMarginOptions> = {
+  margin: 'number',
+  distance: 'object',
+  reduction: LOSS_REDUCTIONS,
+  swap: 'boolean',
+  smoothLoss: 'boolean',
+};
+
 export class TripletMarginLoss extends BaseMetricLoss {
-  constructor(
-    private readonly margin: number,
-    private readonly distance: Distance,
-    private readonly swap: boolean,
-    private readonly smoothLoss: boolean,
-    reduction: LossReduction,
-  ) {
-    super('tripletMargin', reduction);
+  /** options.distance, under the name the loss body uses. */
+  private readonly distance: Distance;
+
+  /** Takes validated options (the factory `losses.tripletMargin` validates them) and keeps them whole. */
+  constructor(readonly options: Resolved<TripletMarginOptions>) {
+    super('tripletMargin', options.reduction);
+    this.distance = options.distance;
   }
 
   private violation(ap: tf.Tensor, an: tf.Tensor, pn: () => tf.Tensor): tf.Tensor {
     // tfjs's Minimum/Maximum gradient does not reduce broadcast axes: broadcast an to pn first.
     const swapped = (other: tf.Tensor): tf.Tensor => this.distance.smallest(tf.broadcastTo(an, other.shape), other);
-    const neg = this.swap ? swapped(pn()) : an;
-    const v = tf.add(this.distance.margin(ap, neg), this.margin);
-    return this.smoothLoss ? tf.softplus(v) : tf.relu(v);
+    const neg = this.options.swap ? swapped(pn()) : an;
+    const v = tf.add(this.distance.margin(ap, neg), this.options.margin);
+    return this.options.smoothLoss ? tf.softplus(v) : tf.relu(v);
   }
 
   protected computeLoss(input: LossInput): LossParts {
@@ -119,15 +128,19 @@ export class TripletMarginLoss extends BaseMetricLoss {
  * // pytorch-metric-learning's defaults instead:
  * losses.tripletMargin({ margin: 0.05, distance: distances.euclidean(), reduction: 'meanNonZero' });
  */
-export function tripletMargin(options: TripletMarginOptions = {}): TripletMarginLoss {
+export function tripletMargin(options?: TripletMarginOptions): TripletMarginLoss {
   const fn = 'tripletMargin';
-  const {
-    margin = 0.2,
-    distance = distances.euclidean({ squared: true, normalize: true }),
-    reduction = 'mean',
-    swap = false,
-    smoothLoss = false,
-  } = options;
-  checkNumber(fn, 'margin', margin, { min: 0 });
-  return new TripletMarginLoss(margin, distance, swap, smoothLoss, reduction);
+  checkOptions(fn, options, TRIPLET_MARGIN_OPTIONS);
+  const o = withDefaults<TripletMarginOptions>(
+    {
+      margin: 0.2,
+      distance: distances.euclidean({ squared: true, normalize: true }),
+      reduction: 'mean',
+      swap: false,
+      smoothLoss: false,
+    },
+    options,
+  );
+  checkNumber(fn, 'margin', o.margin, { min: 0 });
+  return new TripletMarginLoss(o);
 }

@@ -1,5 +1,6 @@
 import { distances } from '../distances';
 import { toRandom, type Random, type SeedLike } from '../random';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
 import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
@@ -13,18 +14,25 @@ export interface DistanceWeightedOptions {
   seed?: SeedLike;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const DISTANCE_WEIGHTED_OPTIONS: OptionKinds<DistanceWeightedOptions> = {
+  cutoff: 'number',
+  nonzeroLossCutoff: 'number',
+  seed: 'seed',
+};
+
 class DistanceWeightedMiner extends BaseMiner {
-  constructor(
-    private readonly cutoff: number,
-    private readonly nonzeroLossCutoff: number,
-    private readonly rng: Random,
-  ) {
+  /** The negative draws, seeded from options.seed. */
+  private readonly rng: Random;
+
+  constructor(readonly options: Resolved<DistanceWeightedOptions>) {
     super('distanceWeighted', distances.euclidean({ normalize: true }));
+    this.rng = toRandom(options.seed).fork('distanceWeighted');
   }
 
   /** Inverse of the density of distances between points on the unit sphere in `dim` dims, in logs. */
   private logWeight(d: number, dim: number): number {
-    const x = Math.max(d, this.cutoff);
+    const x = Math.max(d, this.options.cutoff);
     return (2 - dim) * Math.log(x) - ((dim - 3) / 2) * Math.log(Math.max(1 - 0.25 * x * x, 1e-12));
   }
 
@@ -35,7 +43,7 @@ class DistanceWeightedMiner extends BaseMiner {
     for (let a = 0; a < n; a++) {
       let maxLog = -Infinity;
       for (let q = 0; q < m; q++) {
-        const ok = refLabels[q] !== labels[a] && mat[a * m + q] < this.nonzeroLossCutoff;
+        const ok = refLabels[q] !== labels[a] && mat[a * m + q] < this.options.nonzeroLossCutoff;
         weights[q] = ok ? this.logWeight(mat[a * m + q], dim) : -Infinity;
         maxLog = Math.max(maxLog, weights[q]);
       }
@@ -66,13 +74,11 @@ class DistanceWeightedMiner extends BaseMiner {
  * const miner = miners.distanceWeighted({ cutoff: 0.5, nonzeroLossCutoff: 1.4, seed: 7 });
  * losses.marginLoss().compute(embeddings, labels, miner.mine(embeddings, labels));
  */
-export function distanceWeighted(options: DistanceWeightedOptions = {}): BaseMiner {
+export function distanceWeighted(options?: DistanceWeightedOptions): BaseMiner {
   const fn = 'distanceWeighted';
-  const cutoff = checkNumber(fn, 'cutoff', options.cutoff ?? 0.5, { min: 0, max: 2 });
-  const nonzero = checkNumber(fn, 'nonzeroLossCutoff', options.nonzeroLossCutoff ?? 1.4, {
-    min: 0,
-    max: 2,
-    minExclusive: true,
-  });
-  return new DistanceWeightedMiner(cutoff, nonzero, toRandom(options.seed ?? 0).fork(fn));
+  checkOptions(fn, options, DISTANCE_WEIGHTED_OPTIONS);
+  const o = withDefaults<DistanceWeightedOptions>({ cutoff: 0.5, nonzeroLossCutoff: 1.4, seed: 0 }, options);
+  checkNumber(fn, 'cutoff', o.cutoff, { min: 0, max: 2 });
+  checkNumber(fn, 'nonzeroLossCutoff', o.nonzeroLossCutoff, { min: 0, max: 2, minExclusive: true });
+  return new DistanceWeightedMiner(o);
 }

@@ -1,10 +1,19 @@
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { BaseMiner, countPairs, extremes, forEachCandidate, PairList, type MinerInput } from './base';
 
+export interface HardestNegativePairsOptions {
+  /** Default euclidean. */
+  distance?: Distance;
+}
+
+/** The kind of each option, for the option check and the command line. */
+export const HARDEST_NEGATIVE_PAIRS_OPTIONS: OptionKinds<HardestNegativePairsOptions> = { distance: 'object' };
+
 class HardestNegativePairsMiner extends BaseMiner {
-  constructor(distance: Distance) {
-    super('hardestNegativePairs', distance);
+  constructor(readonly options: Resolved<HardestNegativePairsOptions>) {
+    super('hardestNegativePairs', options.distance);
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
@@ -26,6 +35,9 @@ class HardestNegativePairsMiner extends BaseMiner {
  * const mined = miners.hardestNegativePairs().mine(embeddings, labels);
  * losses.contrastive().compute(embeddings, labels, mined);
  */
-export function hardestNegativePairs({ distance = distances.euclidean() }: { distance?: Distance } = {}): BaseMiner {
-  return new HardestNegativePairsMiner(distance);
+export function hardestNegativePairs(options?: HardestNegativePairsOptions): BaseMiner {
+  checkOptions('hardestNegativePairs', options, HARDEST_NEGATIVE_PAIRS_OPTIONS);
+  return new HardestNegativePairsMiner(
+    withDefaults<HardestNegativePairsOptions>({ distance: distances.euclidean() }, options),
+  );
 }

@@ -1,14 +1,25 @@
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
 import { BaseMiner, extremes, filterPairs, type MinerInput } from './base';
 
+export interface MultiSimilarityMinerOptions {
+  /** A pair is kept when it is within ε of violating the other kind's extreme (default 0.1). */
+  epsilon?: number;
+  /** Default cosine similarity. */
+  distance?: Distance;
+}
+
+/** The kind of each option, for the option check and the command line. */
+export const MULTI_SIMILARITY_MINER_OPTIONS: OptionKinds<MultiSimilarityMinerOptions> = {
+  epsilon: 'number',
+  distance: 'object',
+};
+
 class MultiSimilarityMiner extends BaseMiner {
-  constructor(
-    private readonly epsilon: number,
-    distance: Distance,
-  ) {
-    super('multiSimilarity', distance);
+  constructor(readonly options: Resolved<MultiSimilarityMinerOptions>) {
+    super('multiSimilarity', options.distance);
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
@@ -18,8 +29,8 @@ class MultiSimilarityMiner extends BaseMiner {
     // negative when it is within ε of being closer than the farthest positive.
     return filterPairs(input, (i, _j, d, positive) =>
       positive
-        ? hardNeg[i] >= 0 && distance.marginOf(d, mat[i * m + hardNeg[i]]) > -this.epsilon
-        : hardPos[i] >= 0 && distance.marginOf(mat[i * m + hardPos[i]], d) > -this.epsilon,
+        ? hardNeg[i] >= 0 && distance.marginOf(d, mat[i * m + hardNeg[i]]) > -this.options.epsilon
+        : hardPos[i] >= 0 && distance.marginOf(mat[i * m + hardPos[i]], d) > -this.options.epsilon,
     );
   }
 }
@@ -32,7 +43,10 @@ class MultiSimilarityMiner extends BaseMiner {
  * const mined = miners.multiSimilarity({ epsilon: 0.1 }).mine(embeddings, labels);
  * losses.multiSimilarity().compute(embeddings, labels, mined);
  */
-export function multiSimilarity(options: { epsilon?: number; distance?: Distance } = {}): BaseMiner {
-  const epsilon = checkNumber('multiSimilarityMiner', 'epsilon', options.epsilon ?? 0.1, { min: 0 });
-  return new MultiSimilarityMiner(epsilon, options.distance ?? distances.cosine());
+export function multiSimilarity(options?: MultiSimilarityMinerOptions): BaseMiner {
+  const fn = 'multiSimilarityMiner';
+  checkOptions(fn, options, MULTI_SIMILARITY_MINER_OPTIONS);
+  const o = withDefaults<MultiSimilarityMinerOptions>({ epsilon: 0.1, distance: distances.cosine() }, options);
+  checkNumber(fn, 'epsilon', o.epsilon, { min: 0 });
+  return new MultiSimilarityMiner(o);
 }

@@ -1,11 +1,24 @@
 import { toRandom, type Random, type SeedLike } from '../random';
 import { distances } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
 
+export interface RandomTripletsOptions {
+  /** Seed of the draws. */
+  seed: SeedLike;
+}
+
+/** The kind of each option, for the option check and the command line. */
+export const RANDOM_TRIPLETS_OPTIONS: OptionKinds<RandomTripletsOptions> = { seed: 'seed' };
+
 class RandomTripletsMiner extends BaseMiner {
-  constructor(private readonly rng: Random) {
+  /** The draws, seeded from options.seed. */
+  private readonly rng: Random;
+
+  constructor(readonly options: Resolved<RandomTripletsOptions>) {
     super('randomTriplets', distances.euclidean());
+    this.rng = toRandom(options.seed).fork('randomTriplets');
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
@@ -27,6 +40,7 @@ class RandomTripletsMiner extends BaseMiner {
  * @example
  * const mined = miners.randomTriplets({ seed: 1 }).mine(embeddings, labels); // one triplet per anchor
  */
-export function randomTriplets({ seed }: { seed: SeedLike }): BaseMiner {
-  return new RandomTripletsMiner(toRandom(seed).fork('randomTriplets'));
+export function randomTriplets(options: RandomTripletsOptions): BaseMiner {
+  checkOptions('randomTriplets', options, RANDOM_TRIPLETS_OPTIONS, ['seed']);
+  return new RandomTripletsMiner(withDefaults<RandomTripletsOptions>({ seed: options.seed }, options));
 }

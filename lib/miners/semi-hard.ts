@@ -1,14 +1,12 @@
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
 import { checkSkipFraction, withoutHardestNegatives } from './skip-hardest';
 
 class SemiHardMiner extends BaseMiner {
-  constructor(
-    distance: Distance,
-    private readonly skip: number,
-  ) {
-    super('semiHard', distance);
+  constructor(readonly options: Resolved<SemiHardOptions>) {
+    super('semiHard', options.distance);
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
@@ -16,7 +14,10 @@ class SemiHardMiner extends BaseMiner {
     const out = new TripletList();
     for (let a = 0; a < n; a++) {
       const { positives, negatives: all } = splitCandidates(input, a);
-      const negatives = this.skip > 0 ? withoutHardestNegatives(input, a, all, this.skip) : all;
+      const negatives =
+        this.options.skipHardestNegatives > 0
+          ? withoutHardestNegatives(input, a, all, this.options.skipHardestNegatives)
+          : all;
       for (const p of positives) {
         const ap = mat[a * m + p];
         let inside = -1; // closest negative farther than the positive
@@ -41,6 +42,9 @@ export interface SemiHardOptions {
   skipHardestNegatives?: number;
 }
 
+/** The kind of each option, for the option check and the command line. */
+export const SEMI_HARD_OPTIONS: OptionKinds<SemiHardOptions> = { distance: 'object', skipHardestNegatives: 'number' };
+
 /**
  * FaceNet / TensorFlow Addons semi-hard mining: for each positive pair, the closest negative that
  * is farther than the positive; when none is, the farthest negative.
@@ -49,7 +53,12 @@ export interface SemiHardOptions {
  * const mined = miners.semiHard().mine(embeddings, labels); // one triplet per positive pair
  * miners.semiHard({ skipHardestNegatives: 0.2 }); // choose among all but each anchor's closest 20% of negatives
  */
-export function semiHard(options: SemiHardOptions = {}): BaseMiner {
-  const skip = checkSkipFraction('semiHard', options.skipHardestNegatives);
-  return new SemiHardMiner(options.distance ?? distances.euclidean({ squared: true }), skip);
+export function semiHard(options?: SemiHardOptions): BaseMiner {
+  checkOptions('semiHard', options, SEMI_HARD_OPTIONS);
+  const o = withDefaults<SemiHardOptions>(
+    { distance: distances.euclidean({ squared: true }), skipHardestNegatives: 0 },
+    options,
+  );
+  checkSkipFraction('semiHard', o.skipHardestNegatives);
+  return new SemiHardMiner(o);
 }

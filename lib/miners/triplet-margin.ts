@@ -1,4 +1,5 @@
 import { distances, type Distance } from '../distances';
+import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber, checkOneOf } from '../validate';
 import { BaseMiner, countTriplets, splitCandidates, TripletList, type MinerInput } from './base';
@@ -15,6 +16,13 @@ export interface TripletMarginMinerOptions {
 }
 
 /** Whether a triplet with margin m = d_an - d_ap is kept (exhaustive: a new type must be handled). */
+/** The kind of each option, for the option check and the command line. */
+export const TRIPLET_MARGIN_MINER_OPTIONS: OptionKinds<TripletMarginMinerOptions> = {
+  margin: 'number',
+  type: TRIPLET_TYPES,
+  distance: 'object',
+};
+
 function keeps(type: TripletType, m: number, margin: number): boolean {
   switch (type) {
     case 'all':
@@ -29,12 +37,8 @@ function keeps(type: TripletType, m: number, margin: number): boolean {
 }
 
 class TripletMarginMiner extends BaseMiner {
-  constructor(
-    private readonly margin: number,
-    private readonly type: TripletType,
-    distance: Distance,
-  ) {
-    super('tripletMargin', distance);
+  constructor(readonly options: Resolved<TripletMarginMinerOptions>) {
+    super('tripletMargin', options.distance);
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
@@ -44,7 +48,8 @@ class TripletMarginMiner extends BaseMiner {
       const { positives, negatives } = splitCandidates(input, a);
       for (const p of positives) {
         for (const q of negatives) {
-          if (keeps(this.type, distance.marginOf(mat[a * m + q], mat[a * m + p]), this.margin)) out.push(a, p, q);
+          if (keeps(this.options.type, distance.marginOf(mat[a * m + q], mat[a * m + p]), this.options.margin))
+            out.push(a, p, q);
         }
       }
     }
@@ -59,9 +64,14 @@ class TripletMarginMiner extends BaseMiner {
  * @example
  * const mined = miners.tripletMargin({ margin: 0.2, type: 'semihard' }).mine(embeddings, labels);
  */
-export function tripletMargin(options: TripletMarginMinerOptions = {}): BaseMiner {
+export function tripletMargin(options?: TripletMarginMinerOptions): BaseMiner {
   const fn = 'tripletMarginMiner';
-  const margin = checkNumber(fn, 'margin', options.margin ?? 0.2, { min: 0 });
-  const type = checkOneOf(fn, 'type', options.type ?? 'all', TRIPLET_TYPES);
-  return new TripletMarginMiner(margin, type, options.distance ?? distances.euclidean());
+  checkOptions(fn, options, TRIPLET_MARGIN_MINER_OPTIONS);
+  const o = withDefaults<TripletMarginMinerOptions>(
+    { margin: 0.2, type: 'all', distance: distances.euclidean() },
+    options,
+  );
+  checkNumber(fn, 'margin', o.margin, { min: 0 });
+  checkOneOf(fn, 'type', o.type, TRIPLET_TYPES);
+  return new TripletMarginMiner(o);
 }

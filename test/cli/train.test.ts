@@ -8,11 +8,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '../../lib/tf';
 import { ready } from '../../lib/backend';
-import { command, parseTrainArgs, TRAIN_OPTIONS } from '../../lib/cli/train';
+import { command, makeLoss, makeMiner, parseOptionValue, parseTrainArgs, TRAIN_OPTIONS } from '../../lib/cli/train';
 import { classDisjointSplit, loadDataset, subsetDataset } from '../../lib/data';
 import { embed, loadModel, MODEL_JSON, WEIGHTS_BIN } from '../../lib/models';
 import { retrievalMetricsFn, type History } from '../../lib/train';
-import { loadMemory, losses, MEMORY_JSON } from '../../lib/losses';
+import { LOSS_OPTIONS, loadMemory, losses, MEMORY_JSON } from '../../lib/losses';
+import { MINER_OPTIONS } from '../../lib/miners';
 
 interface CliResult {
   code: number;
@@ -20,19 +21,12 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs the command with console output captured (and restored even if it throws). */
+/** Runs the command with its output collected. */
 async function runCli(args: string[]): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => void out.push(parts.join(' '));
-  console.error = (...parts: unknown[]) => void err.push(parts.join(' '));
-  try {
-    const code = await command.run(args);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    Object.assign(console, { log, error });
-  }
+  const code = await command.run(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 const TRAIN_CLASSES = [0, 1, 2, 3];
@@ -141,8 +135,10 @@ describe('metriclab train', function () {
   it('exits 2 naming a bad option or value, without training', async () => {
     const unknown = await runCli(['--bogus', '--out', dir]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Unknown option '--bogus'/);
-    assert.match(unknown.stderr, /Run `metriclab train --help` for the options\./);
+    assert.equal(
+      unknown.stderr,
+      "Error in metriclab train: the option must be one that --help lists, but got '--bogus' (see metriclab train --help)\n",
+    );
     const badModel = await runCli(['--model', 'rnn', '--out', dir]);
     assert.equal(badModel.code, 2);
     assert.match(badModel.stderr, /Error in metriclab train: --model must be one of 'mlp', 'cnn', but got "rnn"/);
@@ -154,21 +150,21 @@ describe('metriclab train', function () {
     );
   });
 
-  it('--batch defaults to P = min(5, training classes), K = 8; an explicit P above that is refused', () => {
-    const pk = (...args: string[]) => {
-      const a = parseTrainArgs([...args, '--out', 'x']);
+  it('--batch defaults to P = min(5, training classes), K = 8; an explicit P above that is refused', async () => {
+    const pk = async (...args: string[]) => {
+      const a = await parseTrainArgs([...args, '--out', 'x']);
       return [a.p, a.k];
     };
-    assert.deepEqual(pk(), [5, 8]);
-    assert.deepEqual(pk('--classes-train', '0-8'), [5, 8]);
-    assert.deepEqual(pk('--classes-train', '0-2'), [3, 8]);
-    assert.deepEqual(pk('--classes-train', '7,9'), [2, 8]);
-    assert.deepEqual(pk('--classes-train', '0-2', '--batch', '2,16'), [2, 16]);
-    assert.throws(
-      () => pk('--classes-train', '0-2', '--batch', '4,4'),
+    assert.deepEqual(await pk(), [5, 8]);
+    assert.deepEqual(await pk('--classes-train', '0-8'), [5, 8]);
+    assert.deepEqual(await pk('--classes-train', '0-2'), [3, 8]);
+    assert.deepEqual(await pk('--classes-train', '7,9'), [2, 8]);
+    assert.deepEqual(await pk('--classes-train', '0-2', '--batch', '2,16'), [2, 16]);
+    await assert.rejects(
+      pk('--classes-train', '0-2', '--batch', '4,4'),
       /Error in metriclab train: --batch P must be at most the number of training classes \(3\), but got 4/,
     );
-    assert.throws(() => pk('--batch', '4'), /Error in metriclab train: --batch must be P,K .*, but got '4'/);
+    await assert.rejects(pk('--batch', '4'), /Error in metriclab train: --batch must be P,K .*, but got '4'/);
   });
 
   it('--memory N wraps the loss in a cross-batch memory, saved next to the model', async () => {
@@ -193,11 +189,184 @@ describe('metriclab train', function () {
     assert.equal(proxy.code, 2);
     assert.match(proxy.stderr, /Error in metriclab train: --loss must be a pair or triplet loss with --memory/);
     assert.deepEqual(
-      [parseTrainArgs(['--memory', '1024', '--out', out]).memory, parseTrainArgs(['--out', out]).memory],
+      [
+        (await parseTrainArgs(['--memory', '1024', '--out', out])).memory,
+        (await parseTrainArgs(['--out', out])).memory,
+      ],
       [1024, 0],
     );
     const lone = await runCli(['--memory-warmup', '5', '--epochs', '1', '--out', out]);
     assert.equal(lone.code, 2);
     assert.match(lone.stderr, /--memory-warmup must come with --memory/);
+  });
+});
+
+describe('metriclab train --loss-opt / --miner-opt', function () {
+  this.timeout(60000);
+  const missing = path.join(os.tmpdir(), 'metriclab-no-such-data-dir');
+  before(() => ready());
+
+  it('reads VALUE as a number, true/false, or else a string', () => {
+    assert.deepEqual(['0.1', '-2', '1e-3', 'true', 'false', 'semihard', '', '0x', 'True'].map(parseOptionValue), [
+      0.1,
+      -2,
+      0.001,
+      true,
+      false,
+      'semihard',
+      '',
+      '0x',
+      'True',
+    ]);
+  });
+
+  it('hands the options to the factories, which keep them whole', async () => {
+    const args = await parseTrainArgs([
+      ...['--loss', 'tripletMargin', '--loss-opt', 'margin=0.05', '--loss-opt', 'swap=true'],
+      ...['--miner', 'tripletMargin', '--miner-opt', 'margin=0.3', '--out', 'x'],
+    ]);
+    assert.deepEqual(args.lossOptions, { margin: 0.05, swap: true });
+    const loss = (await makeLoss(args, 5)) as ReturnType<typeof losses.tripletMargin>;
+    assert.equal(loss.options.margin, 0.05);
+    assert.equal(loss.options.swap, true);
+    assert.equal(loss.options.smoothLoss, false, 'an option not given keeps its default');
+    const miner = (await makeMiner(args)) as unknown as { options: Record<string, unknown> };
+    assert.equal(miner.options.margin, 0.3);
+    assert.equal(miner.options.type, 'semihard', "the command's default type stays unless --miner-opt sets it");
+    const hard = await parseTrainArgs(['--miner', 'tripletMargin', '--miner-opt', 'type=hard', '--out', 'x']);
+    assert.equal(((await makeMiner(hard)) as unknown as { options: { type: string } }).options.type, 'hard');
+    const dw = await parseTrainArgs(['--miner', 'distanceWeighted', '--seed', '7', '--out', 'x']);
+    assert.equal(((await makeMiner(dw)) as unknown as { options: { seed: number } }).options.seed, 7);
+    const before = tf.memory().numTensors;
+    const proxy = await parseTrainArgs([
+      '--loss',
+      'proxyNCA',
+      '--loss-opt',
+      'softmaxScale=3',
+      '--embedding-dim',
+      '8',
+      '--out',
+      'x',
+    ]);
+    const proxyLoss = (await makeLoss(proxy, 4)) as ReturnType<typeof losses.proxyNCA> & { options: object };
+    assert.deepEqual(
+      { ...proxyLoss.options },
+      { numClasses: 4, embeddingSize: 8, seed: 0, softmaxScale: 3, reduction: 'mean' },
+    );
+    tf.dispose(proxyLoss.trainableWeights());
+    assert.equal(tf.memory().numTensors, before, 'the proxies are the only tensors');
+  });
+
+  it('with good options it goes on to read the data (here: a folder that does not exist)', async () => {
+    const r = await runCli([
+      ...[
+        '--dataset',
+        'mnist',
+        '--data-dir',
+        missing,
+        '--loss-opt',
+        'margin=0.1',
+        '--miner-opt',
+        'skipHardestNegatives=0.2',
+      ],
+      ...['--progress', 'none', '--no-plots', '--out', path.join(missing, 'out')],
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^Error in loadDataset: files must exist .*metriclab-no-such-data-dir/);
+  });
+
+  it('exits 2 with one line naming a bad loss or miner option, before any data is read', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--loss-opt', 'margin=-1'], /^Error in tripletMargin: margin must be >= 0, but got -1 /],
+      [
+        ['--loss-opt', 'margn=0.1'],
+        /^Error in metriclab train: --loss-opt must name an option of tripletMargin: margin, reduction, swap, smoothLoss, but got 'margn' /,
+      ],
+      [['--loss-opt', 'swap=yes'], /^Error in tripletMargin: swap must be true or false, but got 'yes' /],
+      [
+        ['--loss-opt', 'reduction=avg'],
+        /^Error in tripletMargin: reduction must be one of 'mean', 'meanNonZero', 'sum', but got "avg" /,
+      ],
+      [
+        ['--loss-opt', 'distance=cosine'],
+        /--loss-opt must name an option of tripletMargin: .*, but got 'distance' \(distance is set from code only\)/,
+      ],
+      [['--loss-opt', 'margin'], /^Error in metriclab train: --loss-opt must be KEY=VALUE, but got 'margin' /],
+      [['--loss-opt', 'margin=0.1', '--loss-opt', 'margin=0.2'], /--loss-opt must set margin once/],
+      [
+        ['--loss', 'proxyNCA', '--loss-opt', 'numClasses=3'],
+        /--loss-opt must leave numClasses to the training classes/,
+      ],
+      [
+        ['--loss', 'proxyNCA', '--loss-opt', 'softmaxScale=0'],
+        /^Error in proxyNCA: softmaxScale must be > 0, but got 0 /,
+      ],
+      [
+        ['--loss', 'nPairs', '--loss-opt', 'm=1'],
+        /--loss-opt must name an option of nPairs: none from the command line, but got 'm'/,
+      ],
+      [
+        ['--miner', 'tripletMargin', '--miner-opt', 'type=semi'],
+        /^Error in tripletMarginMiner: type must be one of 'all', 'hard', 'semihard', 'easy', but got "semi" /,
+      ],
+      [
+        ['--miner', 'batchHard', '--miner-opt', 'skipHardestNegatives=1'],
+        /^Error in batchHard: skipHardestNegatives must be below 1/,
+      ],
+      [['--miner', 'distanceWeighted', '--miner-opt', 'seed=3'], /--miner-opt must leave seed to --seed/],
+      [
+        ['--miner', 'none', '--miner-opt', 'epsilon=1'],
+        /^Error in metriclab train: --miner-opt must come with a --miner/,
+      ],
+      [['--loss', 'proxyNCA', '--memory', '64'], /--loss must be a pair or triplet loss with --memory/],
+      // glyphs: the class count comes with the data, so the options are checked on a stand-in first.
+      [
+        ['--dataset', 'glyphs', '--loss', 'arcFace', '--loss-opt', 'scale=0'],
+        /^Error in arcFace: scale must be > 0, but got 0 /,
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await runCli([
+        ...(args.includes('--dataset') ? [] : ['--dataset', 'mnist']),
+        ...['--data-dir', missing, '--progress', 'none', '--no-plots'],
+        ...args,
+        ...['--out', path.join(missing, 'out')],
+      ]);
+      const what = args.join(' ');
+      assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, expected, what);
+      assert.match(r.stderr, /\(see metriclab train --help\)\n$/, what);
+      assert.equal(r.stderr.split('\n').length, 2, `${what}: one line`);
+      assert.equal(r.stdout, '', what);
+    }
+  });
+
+  it('--help lists every loss and miner with the options the command line can set, in the names errors use', async () => {
+    const { stdout } = await runCli(['--help']);
+    assert.match(
+      stdout,
+      /^ {2}tripletMargin +margin \(number\), reduction \(mean\|meanNonZero\|sum\), swap \(boolean\), smoothLoss \(boolean\)$/m,
+    );
+    assert.match(stdout, /^ {2}semiHard +skipHardestNegatives \(number\)$/m);
+    assert.match(stdout, /^ {2}tripletMargin +margin \(number\), type \(all\|hard\|semihard\|easy\)$/m);
+    assert.match(stdout, /^ {2}proxyNCA +softmaxScale \(number\), reduction \(mean\|meanNonZero\|sum\)$/m);
+    const bad = await runCli(['--loss', 'triplett', '--out', 'x']);
+    assert.equal(bad.code, 2);
+    const listed = /must be one of (.*), but got/
+      .exec(bad.stderr)![1]
+      .split(', ')
+      .map((n) => n.replace(/'/g, ''));
+    assert.deepEqual(listed, Object.keys(LOSS_OPTIONS));
+    for (const name of [...Object.keys(LOSS_OPTIONS), ...Object.keys(MINER_OPTIONS)])
+      assert.match(stdout, new RegExp(`^  ${name} `, 'm'), name);
+    const badMiner = await runCli(['--miner', 'hardest', '--out', 'x']);
+    assert.match(
+      badMiner.stderr,
+      new RegExp(
+        `must be one of 'none', ${Object.keys(MINER_OPTIONS)
+          .map((n) => `'${n}'`)
+          .join(', ')}, but got "hardest"`,
+      ),
+    );
   });
 });

@@ -2,17 +2,11 @@ import { strict as assert } from 'assert';
 import { command } from '../../lib/cli/data';
 import { SHIPPED_DATA_DIR } from '../../lib/data/locate';
 
-/** Runs the command with console.log captured. */
-async function capture(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
-  try {
-    const code = await command.run(args);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = log;
-  }
+/** Runs the command with its output collected. */
+async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const [out, err]: string[][] = [[], []];
+  const code = await command.run(args, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join('').replace(/\n$/, ''), err: err.join('') };
 }
 
 describe('metriclab data', function () {
@@ -53,15 +47,13 @@ describe('metriclab data', function () {
     );
   });
 
-  it('rejects unknown options', async function () {
-    const err = console.error;
-    const errors: string[] = [];
-    console.error = (m: unknown) => errors.push(String(m));
-    try {
-      assert.equal((await capture(['--bogus'])).code, 2);
-    } finally {
-      console.error = err;
-    }
-    assert.match(errors[0], /unknown option '--bogus'/);
+  it('rejects unknown options with one line naming the option, exit 2', async function () {
+    const r = await capture(['--bogus']);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.err,
+      "Error in metriclab data: the option must be one that --help lists, but got '--bogus' (see metriclab data --help)\n",
+    );
+    assert.equal(r.out, '');
   });
 });

@@ -135,17 +135,11 @@ describe('glyph set (data/glyphs)', function () {
 
   it('metriclab data lists the glyph set and metriclab train accepts --dataset glyphs', async function () {
     const lines: string[] = [];
-    const log = console.log;
-    console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
-    try {
-      await dataCommand.run([]);
-    } finally {
-      console.log = log;
-    }
-    const out = lines.join('\n');
+    await dataCommand.run([], { out: (t) => void lines.push(t), err: () => {} });
+    const out = lines.join('');
     assert.match(out, new RegExp(`^glyphs\\n  ${meta.classes.length} classes, ${files.labels.length} images`, 'm'));
     assert.match(out, /background +\d+ scripts, \d+ classes/);
-    assert.equal(parseTrainArgs(['--dataset', 'glyphs', '--out', 'x']).dataset, 'glyphs');
+    assert.equal((await parseTrainArgs(['--dataset', 'glyphs', '--out', 'x'])).dataset, 'glyphs');
   });
 
   it("every image's font maps its character in its own cmap (no fallback glyphs)", function () {

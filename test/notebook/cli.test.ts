@@ -80,13 +80,22 @@ describe('notebook CLI pieces: kernel install, kernelspecs, course, argument par
     ]);
     assert.deepEqual(a.parameters, { profile: 'full', seed: 3 });
     assert.deepEqual([a.timeout, a.jobs, a.out], [1.5, 2, path.join('out', 'notebooks')]);
-    assert.throws(() => parseRunArgs([]), /no notebook given/);
+    assert.throws(
+      () => parseRunArgs([]),
+      /Error in metriclab run: NOTEBOOK must be given \(a notebook or folder\), but got nothing/,
+    );
     assert.throws(
       () => parseRunArgs(['--inplace', '--out', 'x', 'a.ipynb']),
-      /--inplace and --out cannot be used together/,
+      /Error in metriclab run: --inplace must not be used with --out, but got --out x/,
     );
-    assert.throws(() => parseRunArgs(['x/a.ipynb', 'y/a.ipynb']), /two notebooks are named 'a\.ipynb'/);
-    assert.throws(() => parseRunArgs(['--frobnicate', 'a.ipynb']), /unknown option '--frobnicate'/);
+    assert.throws(
+      () => parseRunArgs(['x/a.ipynb', 'y/a.ipynb']),
+      /NOTEBOOK must have distinct names \(they all go to out\/notebooks\), but got two named 'a\.ipynb'/,
+    );
+    assert.throws(
+      () => parseRunArgs(['--frobnicate', 'a.ipynb']),
+      /the option must be one that --help lists, but got '--frobnicate'/,
+    );
     assert.throws(
       () => parseRunArgs(['--timeout', 'soon', 'a.ipynb']),
       /--timeout must be a positive number, but got soon/,

@@ -212,7 +212,10 @@ describe('run: outputs, saves, shards and command lines checked before any kerne
       if (out.endsWith('link')) fs.symlinkSync(dir, out);
       const io = captureIo();
       assert.equal(await runCli([input, '--out', out], io), 2, out);
-      assert.match(io.stderr(), /--out .* would overwrite the input .*tiny\.ipynb; choose another folder or --inplace/);
+      assert.match(
+        io.stderr(),
+        /--out must not overwrite an input \(choose another folder or --inplace\), but got .*, which holds .*tiny\.ipynb/,
+      );
     }
     assert.equal(fs.readFileSync(input, 'utf8'), before);
     assert.ok(sameFile(path.join(tmp, 'link', 'tiny.ipynb'), input));
@@ -275,7 +278,10 @@ describe('run: outputs, saves, shards and command lines checked before any kerne
     const out = path.join(tmp, 'usage');
     let io = captureIo();
     assert.equal(await runCli(['-p', 'bad name', '1', nb, '--out', out], io), 2);
-    assert.match(io.stderr(), /-p: parameter names must be identifiers, but got 'bad name'/);
+    assert.match(
+      io.stderr(),
+      /^Error in metriclab run: -p NAME must be an identifier, but got 'bad name' \(see metriclab run --help\)\n$/,
+    );
     io = captureIo();
     assert.equal(await runCli(['--kernel', 'nope', nb, '--out', out], io), 2);
     assert.match(io.stderr(), /no kernel named 'nope'/);

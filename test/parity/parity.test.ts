@@ -13,14 +13,10 @@ const XBM_FIXTURE = path.join(__dirname, '..', 'fixtures', 'xbm-parity.json');
 async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    return { code: await command.run(args), out, err };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
+  // One entry per line, as the command writes them.
+  const lines = (into: string[]) => (t: string) => void into.push(...t.replace(/\n$/, '').split('\n'));
+  const code = await command.run(args, { out: lines(out), err: lines(err) });
+  return { code, out, err };
 }
 
 describe('parity with pytorch-metric-learning 2.8.1 (test/fixtures/parity.json)', () => {
