@@ -73,22 +73,33 @@ export function probeScores(
   if (!Array.isArray(probes) || probes.length === 0) fail('probeScores', 'probes', 'be a non-empty array', probes);
   const distance = options.distance ?? 'cosine';
   const out: Record<string, RetrievalScores> = {};
-  for (const probe of probes) {
-    const q = embedFn(probe.queries.x);
-    const g = probe.gallery ? embedFn(probe.gallery.x) : undefined;
-    try {
-      const m = retrievalMetrics({
-        queries: q,
-        queryLabels: probe.queries.y,
-        reference: g,
-        referenceLabels: g ? probe.gallery?.y : undefined,
-        distance,
-        recallAtK: [1],
-      });
-      out[probe.name] = { recallAt1: m.recallAtK[1], mapAtR: m.mapAtR };
-    } finally {
-      tf.dispose(g ? [q, g] : [q]);
+  // Probes often share one gallery (e.g. many corrupted query sets against one clean catalogue):
+  // each distinct gallery tensor is embedded once per call, not once per probe.
+  const galleries = new Map<tf.Tensor, tf.Tensor2D>();
+  try {
+    for (const probe of probes) {
+      const q = embedFn(probe.queries.x);
+      let g: tf.Tensor2D | undefined;
+      if (probe.gallery) {
+        g = galleries.get(probe.gallery.x);
+        if (!g) galleries.set(probe.gallery.x, (g = embedFn(probe.gallery.x)));
+      }
+      try {
+        const m = retrievalMetrics({
+          queries: q,
+          queryLabels: probe.queries.y,
+          reference: g,
+          referenceLabels: g ? probe.gallery?.y : undefined,
+          distance,
+          recallAtK: [1],
+        });
+        out[probe.name] = { recallAt1: m.recallAtK[1], mapAtR: m.mapAtR };
+      } finally {
+        q.dispose();
+      }
     }
+  } finally {
+    tf.dispose([...galleries.values()]);
   }
   return out;
 }

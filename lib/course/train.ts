@@ -6,6 +6,7 @@
  */
 import * as tf from '../tf';
 import type { BatchTransform, History, OptimizerSpec, ProgressMode } from '../train/types';
+import type { TrainSampler } from '../samplers/types';
 import { train } from '../train/train';
 import { PKSampler } from '../samplers/pk-sampler';
 import type { MetricLoss, Miner } from '../types';
@@ -30,9 +31,16 @@ export interface ValidatedTrainingOptions {
   evalEvery: number;
   /** Checks without a better validation MAP@R before stopping. Default: never stop early. */
   patience?: number;
-  /** PK batches: P classes × K images. */
-  classesPerBatch: number;
-  samplesPerClass: number;
+  /** PK batches: P classes × K images (needed unless `sampler` is given). */
+  classesPerBatch?: number;
+  samplesPerClass?: number;
+  /**
+   * Batches other than PK, for losses that train on other batches: any sampler of lib/samplers
+   * over `train.y` (random pairs or triplets, plain shuffled batches for a softmax head, ...).
+   * Its epochs are read as one stream of batches, with a validation check every `evalEvery`
+   * batches whatever its own epoch length. Give it instead of `classesPerBatch`/`samplesPerClass`.
+   */
+  sampler?: TrainSampler;
   /** Seeds the batches (the model's initial weights come from its own seed). */
   seed: number;
   /** Default adam 1e-3. */
@@ -88,7 +96,56 @@ export interface ValidatedTraining {
 }
 
 /**
- * Trains with PK batches, checks validation MAP@R every `evalEvery` steps, and leaves the
+ * Reads a sampler's epochs as one stream of batches, cut into epochs of `every` batches, so the
+ * training loop's epoch end (where the validation check runs) falls every `every` steps.
+ */
+function everyNSteps(sampler: TrainSampler, every: number): TrainSampler {
+  let cached: { epoch: number; batches: ReturnType<TrainSampler['epoch']> } | null = null;
+  const batchAt = (g: number) => {
+    const epoch = Math.floor(g / sampler.batchesPerEpoch);
+    if (cached?.epoch !== epoch) cached = { epoch, batches: sampler.epoch(epoch) };
+    return cached.batches[g % sampler.batchesPerEpoch];
+  };
+  return {
+    name: sampler.name,
+    batchesPerEpoch: every,
+    epoch: (epochIndex: number) =>
+      Array.from({ length: every }, (_, i) => batchAt(epochIndex * every + i)) as ReturnType<TrainSampler['epoch']>,
+  } as TrainSampler;
+}
+
+/** The batches: the given sampler re-cut to the check interval, or PK batches. */
+function batchesFor(fn: string, options: ValidatedTrainingOptions, evalEvery: number): TrainSampler {
+  const { sampler } = options;
+  if (sampler !== undefined) {
+    if (
+      typeof sampler?.epoch !== 'function' ||
+      !Number.isInteger(sampler.batchesPerEpoch) ||
+      sampler.batchesPerEpoch < 1
+    )
+      fail(fn, 'sampler', 'be a sampler from lib/samplers (epoch(i) and batchesPerEpoch >= 1)', sampler);
+    if (options.classesPerBatch !== undefined || options.samplesPerClass !== undefined)
+      fail(fn, 'sampler', 'be given without classesPerBatch/samplesPerClass (those shape PK batches)', sampler.name);
+    return everyNSteps(sampler, evalEvery);
+  }
+  if (options.classesPerBatch === undefined || options.samplesPerClass === undefined)
+    fail(
+      fn,
+      'classesPerBatch',
+      'be given with samplesPerClass (PK batches), or a sampler given instead',
+      options.classesPerBatch,
+    );
+  return new PKSampler({
+    labels: options.train.y,
+    classesPerBatch: options.classesPerBatch,
+    samplesPerClass: options.samplesPerClass,
+    seed: options.seed,
+    batchesPerEpoch: evalEvery,
+  });
+}
+
+/**
+ * Trains with PK batches (or the given sampler's batches), checks validation MAP@R every `evalEvery` steps, and leaves the
  * embedder at its best checkpoint.
  *
  * @example
@@ -110,6 +167,11 @@ export interface ValidatedTraining {
  *     seenCurve.push({ step: point.step, seen, validation: point.mapAtR });
  *   },
  * });
+ *
+ * // Other batches: random triplets (no mining) for the same early stopping.
+ * const sampler = new RandomTripletSampler({ labels: d.train.y, tripletsPerBatch: 32, seed: 1 });
+ * await trainWithValidation({ model, loss: losses.tripletMargin({ margin: 0.2 }), sampler,
+ *   train: d.train, validation: d.validation, steps: 2000, evalEvery: 100, patience: 5, seed: 1 });
  */
 export async function trainWithValidation(options: ValidatedTrainingOptions): Promise<ValidatedTraining> {
   const fn = 'trainWithValidation';
@@ -142,13 +204,7 @@ export async function trainWithValidation(options: ValidatedTrainingOptions): Pr
       model: options.model,
       loss: options.loss,
       miner: options.miner,
-      sampler: new PKSampler({
-        labels: options.train.y,
-        classesPerBatch: options.classesPerBatch,
-        samplesPerClass: options.samplesPerClass,
-        seed: options.seed,
-        batchesPerEpoch: evalEvery,
-      }),
+      sampler: batchesFor(fn, options, evalEvery),
       data: { x: options.train.x, labels: options.train.y, transform: options.transform },
       epochs: Math.ceil(steps / evalEvery),
       optimizer,
