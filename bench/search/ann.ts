@@ -49,7 +49,7 @@ function recallAt10(got: Int32Array, truth: Int32Array): number {
 /** Best of three timed searches (the machine may be disturbed), with the recall of the last. */
 function measure(index: VectorIndex, queries: Float32Array, truth: Int32Array, ef: number): Point {
   let best = Infinity;
-  let ids = new Int32Array(0);
+  let ids: Int32Array = new Int32Array(0);
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
     ids = index.search({ data: queries, rows: QUERIES, dims: DIMS }, 10).ids;
