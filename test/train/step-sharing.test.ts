@@ -172,9 +172,20 @@ describeAllBackends('trainStep shares the distance matrix and leaves the finite 
     });
   }
 
+  it('mined triplets: the loss computes only the mined pairs (no pairwise matmul, forward or backward)', async () => {
+    const loss = losses.tripletMargin();
+    const mined = miners.batchHard().mine(data.x, data.labels);
+    const counts = await kernelCounts(() =>
+      tf.tidy(() => void tf.grad((x: tf.Tensor) => loss.compute(x as tf.Tensor2D, data.labels, mined).loss)(data.x)),
+    );
+    assert.equal(counts.BatchMatMul ?? 0, 0);
+    assert.ok((counts.GatherV2 ?? 0) >= 3, 'anchors, positives and negatives are gathered rows');
+  });
+
   it('one step: one pairwise matmul fewer and no IsFinite read', async () => {
-    const a = context(losses.tripletMargin(), miners.batchHard());
-    const b = context(losses.tripletMargin(), miners.batchHard());
+    // contrastive + pairMargin: miner and loss both need the euclidean matrix of the batch.
+    const a = context(losses.contrastive(), miners.pairMargin());
+    const b = context(losses.contrastive(), miners.pairMargin());
     trainStep(a, data.x, data.labels, undefined, at(0));
     plainStep(b, data.x, data.labels);
     const step = await kernelCounts(() => void trainStep(a, data.x, data.labels, undefined, at(1)));
