@@ -3,12 +3,13 @@
  * (bench/losses/bench_torch.py, Debian's python3-torch), same shapes and repeats, in one run.
  *
  *   node --import tsx bench/losses/bench.ts [--repeats 5]   (PYTHON=... picks the interpreter)
+ *   METRICLAB_NATIVE=0 ...  (the XNNPACK matmuls even where the native OpenBLAS path is built)
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../../lib/tf';
-import { ready } from '../../lib/backend';
+import { nativeBlasStatus, ready } from '../../lib/backend';
 import { losses } from '../../lib/losses';
 import { miners } from '../../lib/miners';
 import { Random } from '../../lib/random';
@@ -81,6 +82,10 @@ async function main(): Promise<void> {
   }
   const torch = JSON.parse(py.stdout) as { times: Record<string, number>; threads: number; version: string };
   console.log(`tfjs backend: ${info.backend} (${info.reason}); torch ${torch.version} on ${torch.threads} threads`);
+  const blas = nativeBlasStatus();
+  console.log(
+    `matrix products: ${blas.loaded ? `native OpenBLAS sgemm, ${blas.threads} thread(s)` : `XNNPACK inside wasm (native path: ${blas.reason})`}`,
+  );
   console.log(`median of ${REPEATS} forward+backward steps, D = ${D}, PK batches (K = 4)\n`);
   console.log(
     `${'case'.padEnd(32)} ${'B'.padStart(5)} ${'tfjs ms'.padStart(10)} ${'torch ms'.padStart(10)} ${'ratio'.padStart(7)}`,

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '../../lib/tf';
-import { ready, useBackend } from '../../lib/backend';
+import { nativeBlasStatus, ready, setNativeBlasEnabled, useBackend } from '../../lib/backend';
 import { tripletMargin } from '../../lib/losses/triplet-margin';
 import { batchHard } from '../../lib/miners/batch-hard';
 import { cnnEmbedder } from '../../lib/models/cnn';
@@ -33,7 +33,8 @@ import {
 export const BATCH = 256;
 const CLASSES = 16;
 export type ModelKind = 'mlp' | 'cnn';
-type Backend = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
+/** 'wasm' uses the native sgemm when it is built; 'wasm-xnnpack' is wasm with it turned off. */
+type Backend = 'wasm' | 'wasm-xnnpack' | 'cpu' | 'tensorflow' | 'webgpu';
 
 /** A seeded batch in [0,1] with 16 classes of 16 (every anchor has positives and negatives). */
 function batch(seed: number): { x: Float32Array; y: Int32Array } {
@@ -80,6 +81,8 @@ export function makeStep(kind: ModelKind, x: Float32Array, y: Int32Array): { ste
 
 /** Switches backend; the native one is loaded only when installed (it is optional). */
 async function switchTo(backend: Backend): Promise<void> {
+  setNativeBlasEnabled(backend !== 'wasm-xnnpack');
+  if (backend === 'wasm-xnnpack') return useBackend('wasm');
   if (backend !== 'tensorflow') return useBackend(backend);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@tensorflow/tfjs-node');
@@ -87,7 +90,7 @@ async function switchTo(backend: Backend): Promise<void> {
 }
 
 function availableBackends(): Backend[] {
-  const out: Backend[] = ['wasm', 'cpu'];
+  const out: Backend[] = nativeBlasStatus().loaded ? ['wasm', 'wasm-xnnpack', 'cpu'] : ['wasm', 'cpu'];
   // webgpu only when asked for (bench/gpu-check.sh): on a software adapter it would take minutes.
   if (process.env.METRICLAB_BACKEND === 'webgpu') out.unshift('webgpu');
   try {
@@ -97,6 +100,14 @@ function availableBackends(): Backend[] {
     // Optional native package: not installed here.
   }
   return out;
+}
+
+/** A backend as the table names it: which path the matrix products took. */
+function pathLabel(backend: Backend): string {
+  const blas = nativeBlasStatus();
+  if (backend === 'wasm' && blas.loaded) return `wasm + native OpenBLAS sgemm (${blas.threads} thread)`;
+  if (backend === 'wasm' || backend === 'wasm-xnnpack') return 'wasm (XNNPACK matmuls)';
+  return backend;
 }
 
 /**
@@ -169,11 +180,11 @@ export async function benchTrain({
       }
       const { firstLoss, ours, leaked } = await measure(kind, backend, repeats, x, y);
       if (leaked !== 0) table.notes.push(`${kind} on ${backend}: ${leaked} tensors left after the steps`);
-      measured.push({ kind, backend, ours, firstLoss });
+      measured.push({ kind, backend: pathLabel(backend), ours, firstLoss });
       log(`train ${kind} ${backend}: ${formatSpan(ours, 'ms')} (${ours.samples.length} steps)`);
     }
   }
-  await useBackend('wasm');
+  await switchTo('wasm');
   let threads = 0;
   for (const kind of models) {
     const ref = runPython<{ step_s: number[]; threads: number; first_loss: number }>(

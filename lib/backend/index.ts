@@ -13,8 +13,10 @@ export {
   registerMissingWasmKernels,
   REPLACED_WASM_KERNELS,
   UNBRIDGED_WASM_KERNELS,
+  NATIVE_WASM_KERNELS,
   WRAPPED_WASM_KERNELS,
 } from './wasm-kernels';
+export { nativeBlasStatus, setNativeBlasEnabled, type NativeBlasStatus } from './native-blas';
 export * from './select';
 export { isGpuBackend, profileFor, type CourseProfile } from './profile';
 export {

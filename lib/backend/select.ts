@@ -20,6 +20,7 @@ import * as tf from '../tf';
 // "Backend 'wasm' has not yet been initialized" instead of silently running on the slow cpu backend.
 import '@tensorflow/tfjs-backend-wasm';
 import { registerCpuKernels } from './cpu-kernels';
+import { nativeBlasStatus, type NativeBlasStatus } from './native-blas';
 import { registerMissingWasmKernels } from './wasm-kernels';
 import {
   autoWebGpuVerdict,
@@ -62,6 +63,8 @@ export interface BackendInfo {
   addedKernels: string[];
   /** The WebGPU packages and adapter, when selection looked (webgpu forced, or auto got that far); else null. */
   webgpu: WebGpuStatus | null;
+  /** wasm only: the optional native sgemm behind the matmuls (native-blas.ts), loaded or why not; else null. */
+  nativeBlas: NativeBlasStatus | null;
 }
 
 /** Thrown when a forced backend cannot be used. */
@@ -170,7 +173,10 @@ async function useCpu(): Promise<string[]> {
 async function select(
   request: BackendRequest,
 ): Promise<
-  Omit<BackendInfo, 'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend' | 'webgpu'>
+  Omit<
+    BackendInfo,
+    'versions' | 'nativePackages' | 'simd' | 'threads' | 'cudaGpuSeen' | 'tfBackend' | 'webgpu' | 'nativeBlas'
+  >
 > {
   const gpuPkg = resolvePackage(NATIVE_PACKAGE['tensorflow-gpu']);
   const cpuPkg = resolvePackage(NATIVE_PACKAGE.tensorflow);
@@ -331,6 +337,7 @@ export function ready(): Promise<BackendInfo> {
         versions,
         // Only when selection looked, so a backend chosen without it never loads Dawn to report it.
         webgpu: webGpuProbed() ? await probeWebGpu() : null,
+        nativeBlas: isWasm ? nativeBlasStatus() : null,
       };
       automatic = selected;
       return selected;
@@ -367,6 +374,7 @@ export async function useBackend(name: 'wasm' | 'cpu' | 'webgpu'): Promise<void>
             tfBackend: tf.getBackend(),
             reason: `${automatic.reason}; then switched to ${name} by useBackend()`,
             addedKernels: added,
+            nativeBlas: name === 'wasm' ? nativeBlasStatus() : null,
           };
     selection = Promise.resolve(selected);
   }

@@ -7,9 +7,10 @@
  * faster implementations instead (the cpu ones take seconds per step; see FAST_WASM_KERNELS),
  * which fall back to the bridge for cases they do not cover. One kernel wasm does have,
  * MaxPoolGrad, gives wrong gradients in tfjs 4.22 and is replaced (REPLACED_WASM_KERNELS); one is
- * right but slow in a common case, BatchMatMul with a transposed operand, and is wrapped
+ * right but slow in a common case, BatchMatMul (and _FusedMatMul) with a transposed operand, and is wrapped
  * (WRAPPED_WASM_KERNELS); so are Conv2DBackpropInput, a direct loop that a matmul + col2im beats,
- * and Sum over leading axes (bias gradients), which transposes first.
+ * Sum over leading axes (bias gradients), which transposes first, and GatherV2, which computes
+ * every element's source where slices can be copied whole.
  *
  * Called by select.ts whenever the wasm backend is selected.
  *
@@ -26,6 +27,9 @@ import { col2imInputGrad } from './kernels/col2im-input-grad';
 import { im2colFilterGrad } from './kernels/im2col-filter-grad';
 import { leadingAxesSum } from './kernels/leading-axes-sum';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import { nativeFusedMatMul, nativeMatMul } from './kernels/native-mat-mul';
+import { nativeBlasStatus } from './native-blas';
+import { sliceGather } from './kernels/slice-gather';
 import { transposingMatMul } from './kernels/transposing-mat-mul';
 import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum';
 
@@ -49,8 +53,16 @@ export const REPLACED_WASM_KERNELS: Readonly<Record<string, (fallback: tf.Kernel
  */
 export const WRAPPED_WASM_KERNELS: Readonly<Record<string, (shipped: tf.KernelFunc) => tf.KernelFunc>> = {
   BatchMatMul: transposingMatMul,
+  _FusedMatMul: transposingMatMul,
   Conv2DBackpropInput: col2imInputGrad,
   Sum: leadingAxesSum,
+  GatherV2: sliceGather,
+};
+
+/** Matmul kernels run by the native sgemm when it is built (../native-blas.ts), wrapped last. */
+export const NATIVE_WASM_KERNELS: Readonly<Record<string, (next: tf.KernelFunc) => tf.KernelFunc>> = {
+  BatchMatMul: nativeMatMul,
+  _FusedMatMul: nativeFusedMatMul,
 };
 
 /**
@@ -117,6 +129,16 @@ export function registerMissingWasmKernels(): string[] {
     // setupFunc stays: it binds the native function, and a re-initialised backend needs it again.
     tf.registerKernel({ ...shipped, kernelFunc: wrap(shipped.kernelFunc) });
     names.push(kernelName);
+  }
+  // The optional native sgemm goes in front of the matmul kernels (each falls back to the one it wraps).
+  if (nativeBlasStatus().loaded) {
+    for (const [kernelName, wrap] of Object.entries(NATIVE_WASM_KERNELS)) {
+      const current = tf.getKernel(kernelName, 'wasm');
+      if (!current) continue;
+      tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel({ ...current, kernelFunc: wrap(current.kernelFunc) });
+      if (!names.includes(kernelName)) names.push(kernelName);
+    }
   }
   names.sort();
   registered = names;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { defineCommand } from './harness';
-import { describeAdapter, probeWebGpu, ready } from '../backend';
+import { describeAdapter, nativeBlasStatus, probeWebGpu, ready } from '../backend';
 import { dataDirectories } from '../data/locate';
 import { nativeAnnBackend } from '../search/usearch-index';
 
@@ -36,7 +36,13 @@ the WebGPU adapter, and the data directories searched.`,
     const native = nativeAnnBackend();
     const annIndex = { installed: native !== null, package: native, usedByHnswIndex: native !== null };
     if (values.json) {
-      print(JSON.stringify({ ...info, webgpu, nativeAnnIndex: annIndex, dataDirectories: dirs }, null, 2));
+      print(
+        JSON.stringify(
+          { ...info, webgpu, nativeBlas: nativeBlasStatus(), nativeAnnIndex: annIndex, dataDirectories: dirs },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const yes = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'yes' : 'no');
@@ -54,6 +60,10 @@ the WebGPU adapter, and the data directories searched.`,
     );
     print(
       `webgpu adapter:   ${webgpu.adapter ? describeAdapter(webgpu.adapter) : `none: ${webgpu.problem ?? 'unknown'}`}`,
+    );
+    const blas = nativeBlasStatus();
+    print(
+      `native BLAS:      ${blas.loaded ? `${blas.config} (${blas.threads} thread(s); the wasm matmuls use it${info.backend === 'wasm' ? '' : ' when wasm is the backend'})` : blas.reason}`,
     );
     print(
       `ANN index:        ${native ? `${native} (native HNSW, used by hnswIndex())` : 'JavaScript HNSW (optional usearch not installed: npm install usearch)'}`,

@@ -7,7 +7,13 @@ import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '../../lib/tf';
-import { ready, registerCpuKernels, registerMissingWasmKernels, useBackend } from '../../lib/backend';
+import {
+  ready,
+  registerCpuKernels,
+  registerMissingWasmKernels,
+  setNativeBlasEnabled,
+  useBackend,
+} from '../../lib/backend';
 import type { Shape4D } from '../../lib/backend/kernels/io';
 import { transposingMatMul } from '../../lib/backend/kernels/transposing-mat-mul';
 import { Random } from '../../lib/random';
@@ -57,6 +63,22 @@ describe('fast kernels: wasm BatchMatMul without the transposed path', function 
       });
     });
   }
+
+  it('fused matMul with transposeA and a bias equals cpu (the shipped fused kernel alone was wrong)', async function () {
+    const was = setNativeBlasEnabled(false); // the XNNPACK path, whether or not the native one is built
+    try {
+      await expectWasmMatchesCpu(() => {
+        const [a, b] = operands([], 7, 5, 3, true, false);
+        const bias = tf.tensor1d([0.5, -2, 1]);
+        return [
+          tf.fused.matMul({ a, b, transposeA: true, bias }),
+          tf.fused.matMul({ a, b, transposeA: true, bias, activation: 'elu' }),
+        ];
+      });
+    } finally {
+      setNativeBlasEnabled(was);
+    }
+  });
 
   it('gradients through a transposed matmul equal cpu (dA = dy·B, dB = dyᵀ·A)', async function () {
     await expectWasmMatchesCpu(() => {
@@ -364,5 +386,59 @@ describe('fast kernels: cpu UnsortedSegmentSum in one pass', function () {
       env: { ...process.env, METRICLAB_BACKEND: 'cpu' },
     });
     assert.match(out, /kernels added:\s+UnsortedSegmentSum/);
+  });
+});
+
+describe('fast kernels: wasm GatherV2 as slice copies', function () {
+  before(async function () {
+    await ready();
+    await useBackend('wasm');
+  });
+
+  it('equals cpu for rows, columns, inner axes and batchDims, with repeated indices', async function () {
+    await expectWasmMatchesCpu(
+      () => {
+        const rng = new Random(4);
+        const x = seededNormal(rng, [5, 4, 3]);
+        return [
+          tf.gather(x, [4, 0, 0, 2]), // rows, repeated
+          tf.gather(x, [3, 1], 1),
+          tf.gather(
+            x,
+            tf.tensor2d(
+              [
+                [2, 0],
+                [1, 1],
+              ],
+              [2, 2],
+              'int32',
+            ),
+            2,
+          ),
+          tf.gather(
+            seededNormal(rng, [2, 6, 3]),
+            tf.tensor2d(
+              [
+                [5, 0, 1],
+                [2, 2, 4],
+              ],
+              [2, 3],
+              'int32',
+            ),
+            1,
+            1,
+          ),
+          tf.gather(x, tf.tensor1d([], 'int32')),
+        ];
+      },
+      0,
+      0,
+    );
+  });
+
+  it('refuses an index out of range, naming it', function () {
+    const x = tf.ones([3, 2]);
+    assert.throws(() => tf.gather(x, [1, 3]), /index value 3 is not in \[0, 2\]/);
+    x.dispose();
   });
 });

@@ -3,6 +3,8 @@
  * tfjs-backend-wasm 4.22's kernel computes every output element's source through strides: picking
  * 1024 rows of 128 floats took about 4 ms, the copies take a few hundredths of that. A triplet loss
  * on mined triplets gathers three such row sets per step (and their gradient scatters them back).
+ * It also gets batchDims right, where the shipped kernel does not (gathering [2, 6, 3] along axis 1
+ * with batchDims 1 read the wrong rows for the second batch entry; test/backend/fast-kernels.test.ts).
  * Other dtypes go to the shipped kernel; out-of-range indices throw as tfjs's kernel does.
  *
  * @example

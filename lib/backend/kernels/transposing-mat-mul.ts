@@ -5,7 +5,9 @@
  * an explicit transpose plus a plain matmul). Every matmul gradient (dA = dy·Bᵀ, dB = Aᵀ·dy) and
  * every pairwise distance (A·Bᵀ) is transposed, so a training step spent most of its time there.
  * This wrapper transposes the flagged operand with wasm's Transpose kernel (a fast copy) and calls
- * the shipped kernel plainly.
+ * the shipped kernel plainly. It wraps _FusedMatMul (Dense layers) too, where it also avoids a
+ * defect: with transposeA and a bias the shipped fused kernel returns wrong values
+ * (op(A)·B + bias gave [-7, -1] where cpu and the plain product give [-4.5, -1]).
  *
  * @example
  * const shipped = tf.getKernel('BatchMatMul', 'wasm')!;
@@ -33,7 +35,7 @@ export function transposingMatMul(original: tf.KernelFunc): tf.KernelFunc {
       return t;
     };
     try {
-      const inputs = { a: plain(a, transposeA), b: plain(b, transposeB) };
+      const inputs = { ...args.inputs, a: plain(a, transposeA), b: plain(b, transposeB) };
       return original({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {
       for (const t of made) backend.disposeData(t.dataId);
