@@ -90,6 +90,26 @@ function directional(d: Direction): Pick<Distance, 'margin' | 'marginOf' | 'smal
   };
 }
 
+/** What a distance made by this module computes, for code that fuses it (losses/fused-pairs.ts). */
+export interface LibraryDistanceKind {
+  /** 'euclidean': from |x|² + |y|² - 2xyᵀ; 'dot': xyᵀ itself (cosine is dot on normalized rows). */
+  base: 'euclidean' | 'dot';
+  normalize: boolean;
+  squared: boolean;
+}
+
+const libraryKinds = new WeakMap<Distance, LibraryDistanceKind>();
+
+/** The kind of a distance made by `distances.*`; undefined for any other Distance object. */
+export function libraryDistanceKind(d: Distance): LibraryDistanceKind | undefined {
+  return libraryKinds.get(d);
+}
+
+function registered(d: Distance, kind: LibraryDistanceKind): Distance {
+  libraryKinds.set(d, kind);
+  return d;
+}
+
 function prepare(x: tf.Tensor2D, normalize: boolean): tf.Tensor2D {
   return normalize ? l2NormalizeRows(x) : x;
 }
@@ -163,45 +183,53 @@ export interface EuclideanOptions {
  */
 function euclidean({ squared = false, normalize = true }: EuclideanOptions = {}): Distance {
   const finish = (sq: tf.Tensor): tf.Tensor => (squared ? tf.relu(sq) : safeSqrt(sq));
-  return {
-    name: 'euclidean',
-    isInverted: false,
-    normalize,
-    squared,
-    ...directional({ isInverted: false }),
-    pairwise: (x, y) =>
-      tf.tidy(() => {
-        const sq = sharedBase(`euclidean:${normalize}`, x, y, () => {
-          const a = prepare(x, normalize);
-          const b = y ? prepare(y, normalize) : a;
-          const na = tf.sum(tf.square(a), 1, true);
-          const nb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
-          return tf.sub(tf.add(na, nb), tf.mul(tf.matMul(a, b, false, true), 2));
-        });
-        return finish(sq) as tf.Tensor2D;
-      }),
-    paired: (x, y) =>
-      tf.tidy(() => finish(tf.sum(tf.square(tf.sub(prepare(x, normalize), prepare(y, normalize))), 1)) as tf.Tensor1D),
-  };
+  return registered(
+    {
+      name: 'euclidean',
+      isInverted: false,
+      normalize,
+      squared,
+      ...directional({ isInverted: false }),
+      pairwise: (x, y) =>
+        tf.tidy(() => {
+          const sq = sharedBase(`euclidean:${normalize}`, x, y, () => {
+            const a = prepare(x, normalize);
+            const b = y ? prepare(y, normalize) : a;
+            const na = tf.sum(tf.square(a), 1, true);
+            const nb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
+            return tf.sub(tf.add(na, nb), tf.mul(tf.matMul(a, b, false, true), 2));
+          });
+          return finish(sq) as tf.Tensor2D;
+        }),
+      paired: (x, y) =>
+        tf.tidy(
+          () => finish(tf.sum(tf.square(tf.sub(prepare(x, normalize), prepare(y, normalize))), 1)) as tf.Tensor1D,
+        ),
+    },
+    { base: 'euclidean', normalize, squared },
+  );
 }
 
 function similarity(name: 'cosine' | 'dot', normalize: boolean): Distance {
-  return {
-    name,
-    isInverted: true,
-    normalize,
-    squared: false,
-    ...directional({ isInverted: true }),
-    pairwise: (x, y) =>
-      tf.tidy(() => {
-        const product = sharedBase(`dot:${normalize}`, x, y, () => {
-          const a = prepare(x, normalize);
-          return tf.matMul(a, y ? prepare(y, normalize) : a, false, true);
-        });
-        return (sharing() ? tf.clone(product) : product) as tf.Tensor2D;
-      }),
-    paired: (x, y) => tf.tidy(() => tf.sum(tf.mul(prepare(x, normalize), prepare(y, normalize)), 1)),
-  };
+  return registered(
+    {
+      name,
+      isInverted: true,
+      normalize,
+      squared: false,
+      ...directional({ isInverted: true }),
+      pairwise: (x, y) =>
+        tf.tidy(() => {
+          const product = sharedBase(`dot:${normalize}`, x, y, () => {
+            const a = prepare(x, normalize);
+            return tf.matMul(a, y ? prepare(y, normalize) : a, false, true);
+          });
+          return (sharing() ? tf.clone(product) : product) as tf.Tensor2D;
+        }),
+      paired: (x, y) => tf.tidy(() => tf.sum(tf.mul(prepare(x, normalize), prepare(y, normalize)), 1)),
+    },
+    { base: 'dot', normalize, squared: false },
+  );
 }
 
 /**

@@ -26,6 +26,18 @@ export interface LossParts {
   groups: TermGroup[];
   positive?: { values: tf.Tensor; weights: tf.Tensor };
   negative?: { values: tf.Tensor; weights: tf.Tensor };
+  /** Instead of groups and stats tensors: a loss already reduced, with its counts (fused-pairs.ts). */
+  reduced?: { loss: tf.Scalar; counts: ReducedCounts };
+}
+
+/** The numbers `evaluate` turns into LossStats: term counts and the distance sums behind the means. */
+export interface ReducedCounts {
+  terms: number;
+  active: number;
+  positiveSum: number;
+  positiveCount: number;
+  negativeSum: number;
+  negativeCount: number;
 }
 
 /** Validated inputs handed to `computeLoss`. */
@@ -81,10 +93,16 @@ export abstract class BaseMetricLoss implements MetricLoss {
 
   /** Runs `parts` in tf.tidy, reduces its groups and reads the stats (for compute-like methods). */
   protected evaluate(embeddings: tf.Tensor, fill: () => LossParts): LossResult {
+    let fused: ReducedCounts | null = null;
     const { loss, counts } = tf.tidy(() => {
       const parts = fill();
-      // Starting from 0 * sum(embeddings) keeps the loss connected to the graph with no terms.
+      // Starting from 0 * sum(embeddings) keeps the loss connected to the graph with no terms, and
+      // makes it non-finite when an embedding is (a training step relies on that; withFiniteGuard).
       let total: tf.Tensor = tf.mul(tf.sum(embeddings), 0);
+      if (parts.reduced) {
+        fused = parts.reduced.counts;
+        return { loss: tf.add(total, parts.reduced.loss) as tf.Scalar, counts: tf.scalar(0) }; // counts: numbers already
+      }
       let terms: tf.Tensor = tf.scalar(0);
       let active: tf.Tensor = tf.scalar(0);
       for (const g of parts.groups) {
@@ -98,7 +116,10 @@ export abstract class BaseMetricLoss implements MetricLoss {
       );
       return { loss: total as tf.Scalar, counts: tf.stack([terms, active, ...sums]) };
     });
-    const c = counts.dataSync();
+    const f = fused as ReducedCounts | null;
+    const c = f
+      ? [f.terms, f.active, f.positiveSum, f.positiveCount, f.negativeSum, f.negativeCount]
+      : counts.dataSync();
     counts.dispose();
     return {
       loss,

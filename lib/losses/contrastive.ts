@@ -2,6 +2,7 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber, checkOneOf } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
+import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
 import { pairMatrix, pairStats } from './masks';
 import * as tf from '../tf';
 
@@ -39,6 +40,10 @@ class ContrastiveLoss extends BaseMetricLoss {
   }
 
   protected computeLoss(input: LossInput): LossParts {
+    if (fusable(this.distance, input)) {
+      const { pos, neg } = fusedPairWeights(input);
+      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.pass(d, n, grad, pos, neg));
+    }
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const shape = (v: tf.Tensor): tf.Tensor =>
@@ -51,6 +56,36 @@ class ContrastiveLoss extends BaseMetricLoss {
         { values: negLoss, weights: neg },
       ],
       ...pairStats(mat, pos, neg),
+    };
+  }
+
+  /** computeLoss as one pass over the distances (fused-pairs.ts): the same terms and reduction. */
+  private pass(d: Float32Array, n: number, grad: Float32Array, pos: Float32Array, neg: Float32Array): PassResult {
+    const { posMargin, negMargin, form } = this.options;
+    const sign = this.distance.isInverted ? -1 : 1; // margin(x, y) = sign (x - y)
+    const group = { pos: { total: 0, terms: 0, active: 0 }, neg: { total: 0, terms: 0, active: 0 } };
+    for (let e = 0; e < n * n; e++) {
+      const isPos = pos[e] > 0;
+      const w = isPos ? pos[e] : neg[e];
+      if (!(w > 0)) continue;
+      // Positive pairs cost shape(margin(d, m+)), negative ones shape(margin(m-, d)).
+      const v = isPos ? sign * (d[e] - posMargin) : sign * (negMargin - d[e]);
+      const r = v > 0 ? v : 0;
+      const value = form === 'hinge' ? r : 0.5 * r * r;
+      const slope = form === 'hinge' ? (v > 0 ? 1 : 0) : r;
+      const g = isPos ? group.pos : group.neg;
+      g.total += value * w;
+      g.terms += w;
+      if (value > 0) g.active += w;
+      grad[e] = slope * w * (isPos ? sign : -sign);
+    }
+    const posDiv = divisor(this.reduction, group.pos.terms, group.pos.active);
+    const negDiv = divisor(this.reduction, group.neg.terms, group.neg.active);
+    for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= pos[e] > 0 ? posDiv : negDiv;
+    return {
+      loss: group.pos.total / posDiv + group.neg.total / negDiv,
+      terms: group.pos.terms + group.neg.terms,
+      active: group.pos.active + group.neg.active,
     };
   }
 }

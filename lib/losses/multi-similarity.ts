@@ -3,6 +3,7 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
+import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp } from './ops';
 
@@ -38,6 +39,10 @@ class MultiSimilarityLoss extends BaseMetricLoss {
   }
 
   protected computeLoss(input: LossInput): LossParts {
+    if (fusable(this.distance, input)) {
+      const { pos, neg } = fusedPairWeights(input);
+      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.pass(d, n, grad, pos, neg));
+    }
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
     const posExp = tf.mul(d.margin(mat, tf.scalar(this.options.base)), this.options.alpha);
@@ -48,6 +53,47 @@ class MultiSimilarityLoss extends BaseMetricLoss {
       groups: [{ values: tf.reshape(tf.add(posLoss, negLoss), [-1]), weights: null }],
       ...pairStats(mat, pos, neg),
     };
+  }
+
+  /**
+   * computeLoss as one pass over the distances (fused-pairs.ts). Per anchor and kind,
+   * (1/c) log(1 + Σ exp(z)) with z = c·margin, computed from the largest of z and 0 as
+   * maskedLogSumExp does; its gradient towards z is each term's share, exp(z) / (1 + Σ exp(z)).
+   */
+  private pass(d: Float32Array, n: number, grad: Float32Array, pos: Float32Array, neg: Float32Array): PassResult {
+    const { alpha, beta, base } = this.options;
+    const sign = this.distance.isInverted ? -1 : 1; // margin(x, y) = sign (x - y)
+    const perAnchor = new Float64Array(n);
+    const z = new Float64Array(n);
+    let active = 0;
+    // One kind of pairs of anchor i: z_j = scale·(d_ij - base) (positives: α·sign, negatives:
+    // -β·sign), adds (1/c)·lse to the anchor's loss and each pair's share · scale / c to dL/dd.
+    const addKind = (i: number, weights: Float32Array, c: number, scale: number): void => {
+      const row = i * n;
+      let top = 0; // max(z..., 0): the "1 +" is exp(0)
+      for (let j = 0; j < n; j++) {
+        if (weights[row + j] > 0) {
+          z[j] = scale * (d[row + j] - base);
+          if (z[j] > top) top = z[j];
+        }
+      }
+      let sum = Math.exp(-top);
+      for (let j = 0; j < n; j++) if (weights[row + j] > 0) sum += Math.exp(z[j] - top);
+      perAnchor[i] += (top + Math.log(sum)) / c;
+      for (let j = 0; j < n; j++) {
+        if (weights[row + j] > 0) grad[row + j] = ((scale / c) * Math.exp(z[j] - top)) / sum;
+      }
+    };
+    for (let i = 0; i < n; i++) {
+      addKind(i, pos, alpha, alpha * sign);
+      addKind(i, neg, beta, -beta * sign);
+      if (perAnchor[i] > 0) active++;
+    }
+    const div = divisor(this.reduction, n, active);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += perAnchor[i];
+    for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
+    return { loss: total / div, terms: n, active };
   }
 }
 

@@ -4,6 +4,7 @@ import type { LossResult, TripletIndices } from '../types';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkEmbeddings, checkNumber, fail } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
+import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
 import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
 
@@ -50,6 +51,10 @@ export class TripletMarginLoss extends BaseMetricLoss {
   protected computeLoss(input: LossInput): LossParts {
     const { labels, ref, mined } = input;
     if (mined) return this.minedTerms(input.embeddings, ref.embeddings, toTriplets(mined));
+    if (!this.options.swap && fusable(this.distance, input)) {
+      const { pos, neg } = fusedPairWeights(input);
+      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.allTripletsPass(d, n, grad, pos, neg));
+    }
     const mat = candidateDistances(this.distance, input);
     // Swap needs d(p, n) between candidates: the same matrix for a batch, the reference's own otherwise.
     const candidateMatrix = (): tf.Tensor2D => (ref.isBatch ? mat : this.distance.pairwise(ref.embeddings));
@@ -71,6 +76,73 @@ export class TripletMarginLoss extends BaseMetricLoss {
       positive: { values: ap, weights: valid },
       negative: { values: mat, weights: neg },
     };
+  }
+
+  /**
+   * Every valid triplet's term in one pass over the distances (fused-pairs.ts): for each anchor,
+   * each positive p and each negative j, f(margin(d_ap, d_aj) + m), f = relu or softplus.
+   */
+  private allTripletsPass(
+    d: Float32Array,
+    n: number,
+    grad: Float32Array,
+    pos: Float32Array,
+    neg: Float32Array,
+  ): PassResult {
+    const { margin, smoothLoss } = this.options;
+    const sign = this.distance.isInverted ? -1 : 1; // margin(x, y) = sign (x - y)
+    let total = 0;
+    let terms = 0;
+    let active = 0;
+    // Per anchor, its negatives' columns and signed distances packed, and their gradient summed
+    // there before one scatter: the inner loop over (positive, negative) stays tight.
+    const negatives = new Int32Array(n);
+    const negDist = new Float64Array(n);
+    const negGrad = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      let count = 0;
+      for (let j = 0; j < n; j++) {
+        if (neg[row + j] > 0) {
+          negatives[count] = j;
+          negDist[count] = sign * d[row + j];
+          negGrad[count++] = 0;
+        }
+      }
+      for (let p = 0; p < n; p++) {
+        if (!(pos[row + p] > 0)) continue;
+        const offset = sign * d[row + p] + margin; // v = offset - sign·d_an
+        let apSlope = 0;
+        if (smoothLoss) {
+          for (let t = 0; t < count; t++) {
+            const v = offset - negDist[t];
+            // softplus as tfjs computes it, and its slope sigmoid(v)
+            const value = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+            const slope = 1 / (1 + Math.exp(-v));
+            total += value;
+            if (value > 0) active++;
+            apSlope += slope;
+            negGrad[t] -= slope;
+          }
+        } else {
+          for (let t = 0; t < count; t++) {
+            const v = offset - negDist[t];
+            if (v > 0) {
+              total += v;
+              active++;
+              apSlope++;
+              negGrad[t]--;
+            }
+          }
+        }
+        grad[row + p] += apSlope * sign;
+        terms += count;
+      }
+      for (let t = 0; t < count; t++) grad[row + negatives[t]] += negGrad[t] * sign;
+    }
+    const div = divisor(this.reduction, terms, active);
+    for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
+    return { loss: total / div, terms, active };
   }
 
   /**

@@ -5,6 +5,7 @@
  * indices p and n point into the reference.
  */
 import * as tf from '../tf';
+import { FloatReader } from '../backend/float-reader';
 import type { Distance } from '../distances';
 import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';
@@ -31,6 +32,9 @@ export abstract class BaseMiner implements Miner {
     protected readonly distance: Distance,
   ) {}
 
+  /** Reads the distance matrix into a buffer reused across calls (a fresh one costs page faults). */
+  private readonly reader = new FloatReader();
+
   protected abstract mineFrom(input: MinerInput): MinerResult;
 
   /**
@@ -48,7 +52,7 @@ export abstract class BaseMiner implements Miner {
     const matrix = tf.tidy(() =>
       ref.isBatch ? this.distance.pairwise(embeddings) : this.distance.pairwise(embeddings, ref.embeddings),
     );
-    const mat = matrix.dataSync() as Float32Array;
+    const mat = this.reader.read(matrix);
     matrix.dispose();
     return this.mineFrom({
       mat,
@@ -68,8 +72,12 @@ export abstract class BaseMiner implements Miner {
  * onto plain arrays cost about 150 ms (the multi-similarity miner), doubling a typed buffer does not.
  */
 class IndexBuffer {
-  private data = new Int32Array(256);
+  private data: Int32Array;
   length = 0;
+  /** `capacity`: the most it may hold, when known (only the pages written are ever touched). */
+  constructor(capacity = 256) {
+    this.data = new Int32Array(Math.max(capacity, 1));
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
@@ -78,9 +86,9 @@ class IndexBuffer {
     }
     this.data[this.length++] = value;
   }
-  /** The pushed values, as an Int32Array of their own. */
+  /** The pushed values (a view of this buffer, which is not used after: no copy). */
   toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -105,10 +113,14 @@ export class TripletList {
 }
 
 export class PairList {
-  private readonly a1 = new IndexBuffer();
-  private readonly p = new IndexBuffer();
-  private readonly a2 = new IndexBuffer();
-  private readonly n = new IndexBuffer();
+  private readonly a1: IndexBuffer;
+  private readonly p: IndexBuffer;
+  private readonly a2: IndexBuffer;
+  private readonly n: IndexBuffer;
+  /** `capacity`: the most pairs of each kind there can be (e.g. N·M), when known. */
+  constructor(capacity?: number) {
+    [this.a1, this.p, this.a2, this.n] = [0, 1, 2, 3].map(() => new IndexBuffer(capacity));
+  }
   positive(a: number, p: number): void {
     this.a1.push(a);
     this.p.push(p);
@@ -223,13 +235,17 @@ export function filterPairs(
   input: MinerInput,
   keep: (i: number, j: number, d: number, positive: boolean) => boolean,
 ): MinerResult {
-  const out = new PairList();
-  for (let i = 0; i < input.n; i++) {
-    forEachCandidate(input, i, (j, positive) => {
-      if (!keep(i, j, input.mat[i * input.m + j], positive)) return;
+  const { mat, labels, refLabels, n, m, self } = input;
+  const out = new PairList(n * m);
+  // forEachCandidate's rule in plain loops: it runs on every training step, over N·M pairs.
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      if (j === self[i]) continue;
+      const positive = labels[i] === refLabels[j];
+      if (!keep(i, j, mat[i * m + j], positive)) continue;
       if (positive) out.positive(i, j);
       else out.negative(i, j);
-    });
+    }
   }
   return out.result(countPairs(input));
 }

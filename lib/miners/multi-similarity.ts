@@ -2,7 +2,7 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
-import { BaseMiner, extremes, filterPairs, type MinerInput } from './base';
+import { BaseMiner, countPairs, extremes, PairList, type MinerInput } from './base';
 
 export interface MultiSimilarityMinerOptions {
   /** A pair is kept when it is within ε of violating the other kind's extreme (default 0.1). */
@@ -23,15 +23,27 @@ class MultiSimilarityMiner extends BaseMiner {
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
-    const { mat, m, distance } = input;
+    const { mat, labels, refLabels, n, m, self } = input;
     const { hardPos, hardNeg } = extremes(input);
+    const sign = this.distance.isInverted ? -1 : 1; // marginOf(x, y) = sign (x - y)
+    const epsilon = this.options.epsilon;
+    const out = new PairList(n * m);
+    // filterPairs' loop with the test inlined (a closure call per pair cost as much as the rest).
     // A positive is kept when it is within ε of being farther than the closest negative, and a
     // negative when it is within ε of being closer than the farthest positive.
-    return filterPairs(input, (i, _j, d, positive) =>
-      positive
-        ? hardNeg[i] >= 0 && distance.marginOf(d, mat[i * m + hardNeg[i]]) > -this.options.epsilon
-        : hardPos[i] >= 0 && distance.marginOf(mat[i * m + hardPos[i]], d) > -this.options.epsilon,
-    );
+    for (let i = 0; i < n; i++) {
+      const row = i * m;
+      const closestNeg = hardNeg[i] >= 0 ? mat[row + hardNeg[i]] : NaN;
+      const farthestPos = hardPos[i] >= 0 ? mat[row + hardPos[i]] : NaN;
+      for (let j = 0; j < m; j++) {
+        if (j === self[i]) continue;
+        const d = mat[row + j];
+        if (labels[i] === refLabels[j]) {
+          if (sign * (d - closestNeg) > -epsilon) out.positive(i, j); // false when NaN: no negative
+        } else if (sign * (farthestPos - d) > -epsilon) out.negative(i, j);
+      }
+    }
+    return out.result(countPairs(input));
   }
 }
 

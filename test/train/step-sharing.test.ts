@@ -183,9 +183,10 @@ describeAllBackends('trainStep shares the distance matrix and leaves the finite 
   });
 
   it('one step: one pairwise matmul fewer and no IsFinite read', async () => {
-    // contrastive + pairMargin: miner and loss both need the euclidean matrix of the batch.
-    const a = context(losses.contrastive(), miners.pairMargin());
-    const b = context(losses.contrastive(), miners.pairMargin());
+    // circle + multiSimilarity: miner and loss both need the cosine matrix of the batch (the fused
+    // losses, contrastive among them, compute their own Gram matrix and are not shared).
+    const a = context(losses.circle(), miners.multiSimilarity());
+    const b = context(losses.circle(), miners.multiSimilarity());
     trainStep(a, data.x, data.labels, undefined, at(0));
     plainStep(b, data.x, data.labels);
     const step = await kernelCounts(() => void trainStep(a, data.x, data.labels, undefined, at(1)));
