@@ -5,6 +5,7 @@ import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../
 import { checkEmbeddings, checkNumber, fail } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
 import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
+import { fusedMinedTriplets, type TripletTerm } from './fused-triplets';
 import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
 
@@ -50,8 +51,10 @@ export class TripletMarginLoss extends BaseMetricLoss {
 
   protected computeLoss(input: LossInput): LossParts {
     const { labels, ref, mined } = input;
+    const fused = !this.options.swap && fusable(this.distance, input);
+    if (mined && fused) return fusedMinedTriplets(this.distance, input, toTriplets(mined), this.termOptions());
     if (mined) return this.minedTerms(input.embeddings, ref.embeddings, toTriplets(mined));
-    if (!this.options.swap && fusable(this.distance, input)) {
+    if (fused) {
       const { pos, neg } = fusedPairWeights(input);
       return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.allTripletsPass(d, n, grad, pos, neg));
     }
@@ -76,6 +79,10 @@ export class TripletMarginLoss extends BaseMetricLoss {
       positive: { values: ap, weights: valid },
       negative: { values: mat, weights: neg },
     };
+  }
+
+  private termOptions(): TripletTerm {
+    return { margin: this.options.margin, smoothLoss: this.options.smoothLoss, reduction: this.reduction };
   }
 
   /**

@@ -205,6 +205,7 @@ export function extremes(input: MinerInput): {
   const { mat, labels, refLabels, n, m, self, distance } = input;
   const hardPos = new Int32Array(n).fill(-1);
   const hardNeg = new Int32Array(n).fill(-1);
+  const sign = distance.isInverted ? -1 : 1; // distance.marginOf(x, y) = sign (x - y), inlined
   for (let i = 0; i < n; i++) {
     const row = i * m;
     const label = labels[i];
@@ -214,8 +215,8 @@ export function extremes(input: MinerInput): {
       if (j === self[i]) continue;
       const d = mat[row + j];
       if (refLabels[j] === label) {
-        if (p < 0 || distance.marginOf(d, mat[row + p]) > 0) p = j;
-      } else if (q < 0 || distance.marginOf(mat[row + q], d) > 0) {
+        if (p < 0 || sign * (d - mat[row + p]) > 0) p = j;
+      } else if (q < 0 || sign * (mat[row + q] - d) > 0) {
         q = j;
       }
     }

@@ -22,6 +22,8 @@ interface Outcome {
   grad: Float32Array;
   /** Kernels other than matmuls and copies (Identity) that produced a pair-sized output (≥ N·N values). */
   pairKernels: string[];
+  /** How many kernels ran in all. */
+  kernelCount: number;
 }
 
 /** Loss, stats, gradient and the kernels run, with the fused form on or off. */
@@ -57,7 +59,7 @@ async function evaluate(
           k.outputShapes.some((shape) => (shape ?? []).reduce((a, b) => a * b, 1) >= n * n),
       )
       .map((k) => k.name);
-    return { ...out!, stats: stats!, pairKernels };
+    return { ...out!, stats: stats!, pairKernels, kernelCount: profile.kernels.length };
   } finally {
     setFusedPairLosses(was);
   }
@@ -122,6 +124,50 @@ describeAllBackends('fused pair losses', () => {
         // The tfjs form runs an element-wise chain over the pair matrix; the fused form only its matmul.
         assert.ok(plain.pairKernels.length > 5, `the tfjs form ran: ${plain.pairKernels.join(',')}`);
         assert.deepEqual(fused.pairKernels, [], 'the fused form ran no element-wise op over the pairs');
+      }
+    });
+  }
+
+  const MINED: [string, () => MetricLoss, () => Miner][] = [
+    ['batch-hard, squared L2 (the course default)', () => losses.tripletMargin(), () => miners.batchHard()],
+    [
+      'semi-hard, euclidean, meanNonZero',
+      () => losses.tripletMargin({ distance: distances.euclidean(), reduction: 'meanNonZero' }),
+      () => miners.semiHard(),
+    ],
+    [
+      'all triplets mined, cosine, soft margin',
+      () => losses.tripletMargin({ distance: distances.cosine(), smoothLoss: true }),
+      () => miners.tripletMargin({ margin: 0.1 }),
+    ],
+    [
+      'distance-weighted, unnormalized dot, sum',
+      () => losses.tripletMargin({ distance: distances.dot(), margin: 1, reduction: 'sum' }),
+      () => miners.distanceWeighted(),
+    ],
+    [
+      'batch-hard, squared L2 unnormalized',
+      () => losses.tripletMargin({ distance: distances.euclidean({ squared: true, normalize: false }) }),
+      () => miners.batchHard(),
+    ],
+  ];
+  for (const [title, loss, miner] of MINED) {
+    it(`mined triplets, ${title}: equal to the tfjs form, in a few kernels`, async function () {
+      for (const duplicate of [false, true]) {
+        const { e, labels } = batch(36, 8, 9, duplicate);
+        const plain = await evaluate(false, loss(), e, labels, miner());
+        const fused = await evaluate(true, loss(), e, labels, miner());
+        e.dispose();
+        expectClose([fused.loss], [plain.loss], 1e-6, 1e-5, 'loss');
+        for (const k of Object.keys(plain.stats) as (keyof LossStats)[]) {
+          expectClose([fused.stats[k] as number], [plain.stats[k] as number], 1e-6, 1e-5, `stats.${k}`);
+        }
+        expectClose(fused.grad, plain.grad, 1e-6, 1e-4, 'gradient');
+        // No gathers, per-operand normalizations or element-wise reduction chain: under half the kernels.
+        assert.ok(
+          2 * fused.kernelCount < plain.kernelCount,
+          `kernels: fused ${fused.kernelCount}, tfjs form ${plain.kernelCount}`,
+        );
       }
     });
   }

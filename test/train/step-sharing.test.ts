@@ -179,7 +179,6 @@ describeAllBackends('trainStep shares the distance matrix and leaves the finite 
       tf.tidy(() => void tf.grad((x: tf.Tensor) => loss.compute(x as tf.Tensor2D, data.labels, mined).loss)(data.x)),
     );
     assert.equal(counts.BatchMatMul ?? 0, 0);
-    assert.ok((counts.GatherV2 ?? 0) >= 3, 'anchors, positives and negatives are gathered rows');
   });
 
   it('one step: one pairwise matmul fewer and no IsFinite read', async () => {
