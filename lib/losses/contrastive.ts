@@ -42,7 +42,7 @@ class ContrastiveLoss extends BaseMetricLoss {
   protected computeLoss(input: LossInput): LossParts {
     if (fusable(this.distance, input)) {
       const { pos, neg } = fusedPairWeights(input);
-      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.pass(d, n, grad, pos, neg));
+      return fusedPairLoss(this.distance, input, (d, n, grad) => this.pass(d, n, grad, pos, neg));
     }
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
@@ -63,7 +63,10 @@ class ContrastiveLoss extends BaseMetricLoss {
   private pass(d: Float32Array, n: number, grad: Float32Array, pos: Float32Array, neg: Float32Array): PassResult {
     const { posMargin, negMargin, form } = this.options;
     const sign = this.distance.isInverted ? -1 : 1; // margin(x, y) = sign (x - y)
-    const group = { pos: { total: 0, terms: 0, active: 0 }, neg: { total: 0, terms: 0, active: 0 } };
+    const group = {
+      pos: { total: 0, distance: 0, terms: 0, active: 0 },
+      neg: { total: 0, distance: 0, terms: 0, active: 0 },
+    };
     for (let e = 0; e < n * n; e++) {
       const isPos = pos[e] > 0;
       const w = isPos ? pos[e] : neg[e];
@@ -75,6 +78,7 @@ class ContrastiveLoss extends BaseMetricLoss {
       const slope = form === 'hinge' ? (v > 0 ? 1 : 0) : r;
       const g = isPos ? group.pos : group.neg;
       g.total += value * w;
+      g.distance += d[e] * w;
       g.terms += w;
       if (value > 0) g.active += w;
       grad[e] = slope * w * (isPos ? sign : -sign);
@@ -86,6 +90,10 @@ class ContrastiveLoss extends BaseMetricLoss {
       loss: group.pos.total / posDiv + group.neg.total / negDiv,
       terms: group.pos.terms + group.neg.terms,
       active: group.pos.active + group.neg.active,
+      positiveSum: group.pos.distance,
+      positiveCount: group.pos.terms,
+      negativeSum: group.neg.distance,
+      negativeCount: group.neg.terms,
     };
   }
 }

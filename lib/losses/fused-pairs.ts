@@ -19,11 +19,14 @@
  * if (fusable(distance, lossInput)) {
  *   const { pos, neg } = fusedPairWeights(lossInput);
  *   const sumOfPositives = (d: Float32Array, n: number, grad: Float32Array): PassResult => {
- *     let loss = 0;
- *     for (let e = 0; e < n * n; e++) if (pos[e] > 0) [loss, grad[e]] = [loss + d[e], 1];
- *     return { loss, terms: n, active: n };
+ *     let [loss, count, negativeSum, negativeCount] = [0, 0, 0, 0];
+ *     for (let e = 0; e < n * n; e++) {
+ *       if (pos[e] > 0) [loss, count, grad[e]] = [loss + d[e], count + 1, 1];
+ *       if (neg[e] > 0) [negativeSum, negativeCount] = [negativeSum + d[e], negativeCount + 1];
+ *     }
+ *     return { loss, terms: count, active: count, positiveSum: loss, positiveCount: count, negativeSum, negativeCount };
  *   };
- *   fusedPairLoss(distance, lossInput, pos, neg, sumOfPositives);
+ *   fusedPairLoss(distance, lossInput, sumOfPositives);
  * }
  */
 import * as tf from '../tf';
@@ -32,16 +35,15 @@ import { FloatReader, ScratchArrays } from '../backend/float-reader';
 import type { LossInput, LossParts, ReducedCounts } from './base';
 import { pairWeights } from './masks';
 
-/** What a pass returns: the reduced loss and its term counts (stats are added by fusedPairLoss). */
-export interface PassResult {
-  loss: number;
-  terms: number;
-  active: number;
-}
+/**
+ * What a pass returns: the reduced loss, its term counts, and Σ d·w and Σ w over the positive and
+ * the negative pairs (the stats' mean distances, as pairStats), gathered in the same loops.
+ */
+export type PassResult = { loss: number } & ReducedCounts;
 
 /**
  * A loss's pass: `d` holds the N×N distances (or similarities) row-major; fill `grad` (zeros on
- * entry) with dL/dd and return the reduced loss.
+ * entry) with dL/dd and return the reduced loss, its counts and the pair sums.
  */
 export type PairPass = (d: Float32Array, n: number, grad: Float32Array) => PassResult;
 
@@ -84,16 +86,9 @@ export function fusable(distance: Distance, input: LossInput): boolean {
 const SQRT_EPS = 1e-12;
 
 /**
- * The loss of `pass` over the distances of the batch, with the gradient towards the embeddings,
- * and the stats of the positive and negative pairs weighted by `pos` and `neg` (as pairStats).
+ * The loss of `pass` over the distances of the batch, with the gradient towards the embeddings.
  */
-export function fusedPairLoss(
-  distance: Distance,
-  input: LossInput,
-  pos: Float32Array,
-  neg: Float32Array,
-  pass: PairPass,
-): LossParts {
+export function fusedPairLoss(distance: Distance, input: LossInput, pass: PairPass): LossParts {
   const kind = libraryDistanceKind(distance);
   if (!kind) throw new Error('fusedPairLoss: not a distance made by distances.*');
   const x = kind.normalize ? l2NormalizeRows(input.embeddings) : input.embeddings;
@@ -119,8 +114,8 @@ export function fusedPairLoss(
       }
     } else d.set(g);
     const grad = scratch.get('grad', n * n);
-    const result = pass(d, n, grad);
-    counts = { terms: result.terms, active: result.active, ...pairSums(d, pos, neg) };
+    const { loss: value, ...reducedCounts } = pass(d, n, grad);
+    counts = reducedCounts;
     // dL/dG in place of dL/dd and, for euclidean, the weight of each row's own norm |x_i|² = G_ii.
     const rowWeight = scratch.get('rowWeight', n);
     if (euclidean) {
@@ -142,7 +137,7 @@ export function fusedPairLoss(
     const own = (a: Float32Array): Float32Array => (tf.getBackend() === 'cpu' ? a.slice() : a);
     save([rows, tf.tensor2d(own(grad), [n, n]), tf.tensor2d(own(rowWeight), [n, 1])]);
     return {
-      value: tf.scalar(result.loss),
+      value: tf.scalar(value),
       // G = x xᵀ, so dL/dx = (dG + dGᵀ) x, plus 2 x_i Σ(dL/d|x_i|²) for euclidean.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [r, dG, w] = saved;
@@ -153,24 +148,6 @@ export function fusedPairLoss(
   });
   const loss = lossOf(x) as tf.Scalar;
   return { groups: [], reduced: { loss, counts: counts as unknown as ReducedCounts } };
-}
-
-/** Σ d·w and Σ w over the positive and over the negative pairs (pairStats' means). */
-function pairSums(d: Float32Array, pos: Float32Array, neg: Float32Array): Omit<ReducedCounts, 'terms' | 'active'> {
-  let positiveSum = 0;
-  let positiveCount = 0;
-  let negativeSum = 0;
-  let negativeCount = 0;
-  for (let e = 0; e < d.length; e++) {
-    if (pos[e] !== 0) {
-      positiveSum += d[e] * pos[e];
-      positiveCount += pos[e];
-    } else if (neg[e] !== 0) {
-      negativeSum += d[e] * neg[e];
-      negativeCount += neg[e];
-    }
-  }
-  return { positiveSum, positiveCount, negativeSum, negativeCount };
 }
 
 /** The divisor of a reduction over `terms` terms of which `active` are > 0 (as lib/reducers.ts). */

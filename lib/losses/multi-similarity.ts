@@ -41,7 +41,7 @@ class MultiSimilarityLoss extends BaseMetricLoss {
   protected computeLoss(input: LossInput): LossParts {
     if (fusable(this.distance, input)) {
       const { pos, neg } = fusedPairWeights(input);
-      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.pass(d, n, grad, pos, neg));
+      return fusedPairLoss(this.distance, input, (d, n, grad) => this.pass(d, n, grad, pos, neg));
     }
     const { mat, pos, neg } = pairMatrix(this.distance, input);
     const d = this.distance;
@@ -64,37 +64,75 @@ class MultiSimilarityLoss extends BaseMetricLoss {
     const { alpha, beta, base } = this.options;
     const sign = this.distance.isInverted ? -1 : 1; // margin(x, y) = sign (x - y)
     const perAnchor = new Float64Array(n);
-    const z = new Float64Array(n);
+    const buffers = { index: new Int32Array(n), value: new Float64Array(n) };
+    const positives = { ...buffers, sum: 0, count: 0 };
+    const negatives = { ...buffers, sum: 0, count: 0 };
     let active = 0;
-    // One kind of pairs of anchor i: z_j = scale·(d_ij - base) (positives: α·sign, negatives:
-    // -β·sign), adds (1/c)·lse to the anchor's loss and each pair's share · scale / c to dL/dd.
-    const addKind = (i: number, weights: Float32Array, c: number, scale: number): void => {
-      const row = i * n;
-      let top = 0; // max(z..., 0): the "1 +" is exp(0)
-      for (let j = 0; j < n; j++) {
-        if (weights[row + j] > 0) {
-          z[j] = scale * (d[row + j] - base);
-          if (z[j] > top) top = z[j];
-        }
-      }
-      let sum = Math.exp(-top);
-      for (let j = 0; j < n; j++) if (weights[row + j] > 0) sum += Math.exp(z[j] - top);
-      perAnchor[i] += (top + Math.log(sum)) / c;
-      for (let j = 0; j < n; j++) {
-        if (weights[row + j] > 0) grad[row + j] = ((scale / c) * Math.exp(z[j] - top)) / sum;
-      }
-    };
     for (let i = 0; i < n; i++) {
-      addKind(i, pos, alpha, alpha * sign);
-      addKind(i, neg, beta, -beta * sign);
+      perAnchor[i] += addKind(d, n, i, pos, grad, alpha, alpha * sign, base, positives);
+      perAnchor[i] += addKind(d, n, i, neg, grad, beta, -beta * sign, base, negatives);
       if (perAnchor[i] > 0) active++;
     }
     const div = divisor(this.reduction, n, active);
     let total = 0;
     for (let i = 0; i < n; i++) total += perAnchor[i];
     for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
-    return { loss: total / div, terms: n, active };
+    return {
+      loss: total / div,
+      terms: n,
+      active,
+      positiveSum: positives.sum,
+      positiveCount: positives.count,
+      negativeSum: negatives.sum,
+      negativeCount: negatives.count,
+    };
   }
+}
+
+/**
+ * One kind of pairs of anchor i for the fused pass: with z_j = scale·(d_ij - base) over the pairs
+ * of `weights` (positives: α·sign, negatives: -β·sign), returns (1/c) log(1 + Σ exp(z)) computed
+ * from max(z, 0) as maskedLogSumExp does, and writes each pair's dL/dd = (scale / c)·exp(z_j) /
+ * (1 + Σ exp(z)) into `grad`. `work` holds the row's members and their exp(z) (one exp per pair),
+ * and adds up Σ d·w and Σ w for the stats.
+ */
+function addKind(
+  d: Float32Array,
+  n: number,
+  i: number,
+  weights: Float32Array,
+  grad: Float32Array,
+  c: number,
+  scale: number,
+  base: number,
+  work: { index: Int32Array; value: Float64Array; sum: number; count: number },
+): number {
+  const { index, value } = work;
+  const row = i * n;
+  let count = 0;
+  let top = 0; // max(z..., 0): the "1 +" is exp(0)
+  let [distanceSum, weightSum] = [0, 0];
+  for (let j = 0; j < n; j++) {
+    if (weights[row + j] > 0) {
+      // The stats count each pair with its weight, as pairStats does (the loss counts it once).
+      distanceSum += d[row + j] * weights[row + j];
+      weightSum += weights[row + j];
+      const z = scale * (d[row + j] - base);
+      index[count] = j;
+      value[count++] = z;
+      if (z > top) top = z;
+    }
+  }
+  let sum = Math.exp(-top);
+  for (let t = 0; t < count; t++) {
+    value[t] = Math.exp(value[t] - top);
+    sum += value[t];
+  }
+  work.sum += distanceSum;
+  work.count += weightSum;
+  const share = scale / c / sum;
+  for (let t = 0; t < count; t++) grad[row + index[t]] = share * value[t];
+  return (top + Math.log(sum)) / c;
 }
 
 /**

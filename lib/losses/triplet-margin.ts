@@ -56,7 +56,7 @@ export class TripletMarginLoss extends BaseMetricLoss {
     if (mined) return this.minedTerms(input.embeddings, ref.embeddings, toTriplets(mined));
     if (fused) {
       const { pos, neg } = fusedPairWeights(input);
-      return fusedPairLoss(this.distance, input, pos, neg, (d, n, grad) => this.allTripletsPass(d, n, grad, pos, neg));
+      return fusedPairLoss(this.distance, input, (d, n, grad) => this.allTripletsPass(d, n, grad, pos, neg));
     }
     const mat = candidateDistances(this.distance, input);
     // Swap needs d(p, n) between candidates: the same matrix for a batch, the reference's own otherwise.
@@ -101,6 +101,7 @@ export class TripletMarginLoss extends BaseMetricLoss {
     let total = 0;
     let terms = 0;
     let active = 0;
+    let [positiveSum, positiveCount, negativeSum, negativeCount] = [0, 0, 0, 0];
     // Per anchor, its negatives' columns and signed distances packed, and their gradient summed
     // there before one scatter: the inner loop over (positive, negative) stays tight.
     const negatives = new Int32Array(n);
@@ -114,10 +115,14 @@ export class TripletMarginLoss extends BaseMetricLoss {
           negatives[count] = j;
           negDist[count] = sign * d[row + j];
           negGrad[count++] = 0;
+          negativeSum += d[row + j];
         }
       }
+      negativeCount += count;
       for (let p = 0; p < n; p++) {
         if (!(pos[row + p] > 0)) continue;
+        positiveSum += d[row + p];
+        positiveCount++;
         const offset = sign * d[row + p] + margin; // v = offset - sign·d_an
         let apSlope = 0;
         if (smoothLoss) {
@@ -149,7 +154,7 @@ export class TripletMarginLoss extends BaseMetricLoss {
     }
     const div = divisor(this.reduction, terms, active);
     for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
-    return { loss: total / div, terms, active };
+    return { loss: total / div, terms, active, positiveSum, positiveCount, negativeSum, negativeCount };
   }
 
   /**

@@ -72,12 +72,8 @@ export abstract class BaseMiner implements Miner {
  * onto plain arrays cost about 150 ms (the multi-similarity miner), doubling a typed buffer does not.
  */
 class IndexBuffer {
-  private data: Int32Array;
+  private data = new Int32Array(256);
   length = 0;
-  /** `capacity`: the most it may hold, when known (only the pages written are ever touched). */
-  constructor(capacity = 256) {
-    this.data = new Int32Array(Math.max(capacity, 1));
-  }
   push(value: number): void {
     if (this.length === this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
@@ -113,14 +109,10 @@ export class TripletList {
 }
 
 export class PairList {
-  private readonly a1: IndexBuffer;
-  private readonly p: IndexBuffer;
-  private readonly a2: IndexBuffer;
-  private readonly n: IndexBuffer;
-  /** `capacity`: the most pairs of each kind there can be (e.g. N·M), when known. */
-  constructor(capacity?: number) {
-    [this.a1, this.p, this.a2, this.n] = [0, 1, 2, 3].map(() => new IndexBuffer(capacity));
-  }
+  private readonly a1 = new IndexBuffer();
+  private readonly p = new IndexBuffer();
+  private readonly a2 = new IndexBuffer();
+  private readonly n = new IndexBuffer();
   positive(a: number, p: number): void {
     this.a1.push(a);
     this.p.push(p);
@@ -226,6 +218,49 @@ export function extremes(input: MinerInput): {
   return { hardPos, hardNeg };
 }
 
+/** Marks of an [N, M] pair grid for pairsFromMarks: 0 not kept. */
+export const KEEP_POSITIVE = 1;
+export const KEEP_NEGATIVE = 2;
+
+/**
+ * The pairs marked in an [N, M] grid (row-major, KEEP_POSITIVE / KEEP_NEGATIVE), as PairIndices
+ * in row order. Counting first gives arrays of the exact size: a miner that keeps a million pairs
+ * (multi-similarity at B = 1024) pays for neither growth nor a push per index.
+ *
+ * @example
+ * const marks = Uint8Array.from([0, KEEP_POSITIVE, KEEP_NEGATIVE, 0]); // 2 x 2
+ * pairsFromMarks(marks, 2, 2, 2); // a1 [0], p [1]; a2 [1], n [0]
+ */
+export function pairsFromMarks(marks: Uint8Array, n: number, m: number, candidates: number): MinerResult {
+  let positives = 0;
+  let negatives = 0;
+  for (let e = 0; e < n * m; e++) {
+    if (marks[e] === KEEP_POSITIVE) positives++;
+    else if (marks[e] === KEEP_NEGATIVE) negatives++;
+  }
+  const out = {
+    a1: new Int32Array(positives),
+    p: new Int32Array(positives),
+    a2: new Int32Array(negatives),
+    n: new Int32Array(negatives),
+  };
+  let kp = 0;
+  let kn = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const mark = marks[i * m + j];
+      if (mark === KEEP_POSITIVE) {
+        out.a1[kp] = i;
+        out.p[kp++] = j;
+      } else if (mark === KEEP_NEGATIVE) {
+        out.a2[kn] = i;
+        out.n[kn++] = j;
+      }
+    }
+  }
+  return { ...out, stats: { mined: positives + negatives, candidates } };
+}
+
 /**
  * The (anchor, candidate) pairs whose `keep(i, j, d, positive)` is true, as PairIndices.
  *
@@ -237,16 +272,14 @@ export function filterPairs(
   keep: (i: number, j: number, d: number, positive: boolean) => boolean,
 ): MinerResult {
   const { mat, labels, refLabels, n, m, self } = input;
-  const out = new PairList(n * m);
+  const marks = new Uint8Array(n * m);
   // forEachCandidate's rule in plain loops: it runs on every training step, over N·M pairs.
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       if (j === self[i]) continue;
       const positive = labels[i] === refLabels[j];
-      if (!keep(i, j, mat[i * m + j], positive)) continue;
-      if (positive) out.positive(i, j);
-      else out.negative(i, j);
+      if (keep(i, j, mat[i * m + j], positive)) marks[i * m + j] = positive ? KEEP_POSITIVE : KEEP_NEGATIVE;
     }
   }
-  return out.result(countPairs(input));
+  return pairsFromMarks(marks, n, m, countPairs(input));
 }

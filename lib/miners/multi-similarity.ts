@@ -2,7 +2,7 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
-import { BaseMiner, countPairs, extremes, PairList, type MinerInput } from './base';
+import { BaseMiner, countPairs, extremes, KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks, type MinerInput } from './base';
 
 export interface MultiSimilarityMinerOptions {
   /** A pair is kept when it is within ε of violating the other kind's extreme (default 0.1). */
@@ -18,6 +18,9 @@ export const MULTI_SIMILARITY_MINER_OPTIONS: OptionKinds<MultiSimilarityMinerOpt
 };
 
 class MultiSimilarityMiner extends BaseMiner {
+  /** The pair grid's marks, reused from call to call (a fresh megabyte per step costs page faults). */
+  private marks = new Uint8Array(0);
+
   constructor(readonly options: Resolved<MultiSimilarityMinerOptions>) {
     super('multiSimilarity', options.distance);
   }
@@ -27,7 +30,10 @@ class MultiSimilarityMiner extends BaseMiner {
     const { hardPos, hardNeg } = extremes(input);
     const sign = this.distance.isInverted ? -1 : 1; // marginOf(x, y) = sign (x - y)
     const epsilon = this.options.epsilon;
-    const out = new PairList(n * m);
+    if (this.marks.length < n * m) this.marks = new Uint8Array(n * m);
+    const marks = this.marks.subarray(0, n * m).fill(0);
+    // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
+    const [keepPositive, keepNegative] = [KEEP_POSITIVE, KEEP_NEGATIVE];
     // filterPairs' loop with the test inlined (a closure call per pair cost as much as the rest).
     // A positive is kept when it is within ε of being farther than the closest negative, and a
     // negative when it is within ε of being closer than the farthest positive.
@@ -39,11 +45,11 @@ class MultiSimilarityMiner extends BaseMiner {
         if (j === self[i]) continue;
         const d = mat[row + j];
         if (labels[i] === refLabels[j]) {
-          if (sign * (d - closestNeg) > -epsilon) out.positive(i, j); // false when NaN: no negative
-        } else if (sign * (farthestPos - d) > -epsilon) out.negative(i, j);
+          if (sign * (d - closestNeg) > -epsilon) marks[row + j] = keepPositive; // false when NaN: no negative
+        } else if (sign * (farthestPos - d) > -epsilon) marks[row + j] = keepNegative;
       }
     }
-    return out.result(countPairs(input));
+    return pairsFromMarks(marks, n, m, countPairs(input));
   }
 }
 
