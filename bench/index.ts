@@ -3,7 +3,8 @@
  * on a 2-core machine would disturb each other), then bench/RESULTS.md with the machine,
  * backend, versions and date, and one section per row group.
  *
- * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables; rows 2-5 and 8 are the other authors'
+ * Rows 1 (bench/train), 6 (bench/course) and 7 (bench/train/xbm.ts) return tables, row 9 times the
+ * whole test run; rows 2-5 and 8 are the other authors'
  * scripts (bench/losses, bench/eval, bench/runner, bench/search), run as they are and quoted verbatim. The
  * Python references are installed from Debian first when missing (bench/install-references.sh);
  * a row whose script or reference fails says "skipped" with the reason.
@@ -15,7 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../lib/tf';
-import { ready, type BackendInfo } from '../lib/backend';
+import { nativeBlasStatus, ready, type BackendInfo } from '../lib/backend';
 import { courseNotebooks } from '../lib/cli/course';
 import { benchCourse } from './course/run';
 import { machineInfo, pythonVersions, renderTable } from './common';
@@ -121,6 +122,11 @@ const SECTIONS: Section[] = [
     title: 'Row 7: cross-batch memory per training step',
     run: async (quick) => renderTable(await benchXbm({ repeats: quick ? 2 : 8, log: progress })),
   },
+  {
+    row: 9,
+    title: 'Row 9: the full test run',
+    run: async (quick) => (quick ? 'skipped with --quick (it takes over ten minutes)' : testRunSection()),
+  },
   scriptSection(
     8,
     'Row 8: approximate search, usearch and the JavaScript HNSW vs faiss HNSW at equal recall (bench/search)',
@@ -129,6 +135,36 @@ const SECTIONS: Section[] = [
     900_000,
   ),
 ];
+
+/**
+ * Row 9: every test as `npm test` runs them after its build (mocha over test/**), wall time and
+ * mocha's own summary. No reference: the number to compare is the same row in earlier runs.
+ */
+function testRunSection(): string {
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), 'test/**/*.test.ts'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 40 * 60_000,
+      maxBuffer: 256 << 20,
+    },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = `${r.stdout ?? ''}`
+    .split('\n')
+    .filter((l) => /^\s+\d+ (passing|failing|pending)/.test(l))
+    .map((l) => l.trim());
+  return [
+    "`node node_modules/mocha/bin/mocha.js 'test/**/*.test.ts'` (what `npm test` runs after `npm run build`)",
+    '',
+    `- wall time ${(seconds / 60).toFixed(1)} min (${seconds.toFixed(0)} s), exit ${r.status ?? r.error?.message}`,
+    `- ${summary.join(', ') || 'no mocha summary (see the exit status)'}`,
+    '- the course notebooks (two at a time) are most of it; the rest is the unit and reference tests',
+  ].join('\n');
+}
 
 function progress(line: string): void {
   console.log(`  ${line}`);
@@ -149,6 +185,7 @@ function nbconvertVersion(): string | null {
 function header(info: BackendInfo, installLog: string[], seconds: number): string {
   const m = machineInfo();
   const py = pythonVersions(['torch', 'faiss', 'numpy', 'sklearn']);
+  const blas = nativeBlasStatus();
   const v = (x: string | null | undefined): string => x ?? 'missing';
   return [
     '# Benchmark results',
@@ -159,6 +196,7 @@ function header(info: BackendInfo, installLog: string[], seconds: number): strin
     `- Date: ${new Date().toISOString()} (whole run ${(seconds / 60).toFixed(1)} min)`,
     `- Machine: ${m.cpu}, ${m.cores} logical cores, ${m.memoryGiB} GiB memory, ${m.os}`,
     `- Backend: ${info.backend} (${info.reason}); wasm SIMD ${info.simd ?? 'n/a'}, threads ${info.threads ?? 'n/a'}`,
+    `- Matrix products on wasm: ${blas.loaded ? `native OpenBLAS sgemm (${blas.config}), ${blas.threads} thread` : `XNNPACK inside wasm (native path ${blas.reason})`}; rows 1 and 6 also time the other path`,
     `- Versions: node ${process.versions.node}, tfjs-core ${tf.version['tfjs-core']}, ` +
       `torch ${v(py.torch)}, faiss ${v(py.faiss)}, numpy ${v(py.numpy)}, scikit-learn ${v(py.sklearn)}, ` +
       `nbconvert ${v(nbconvertVersion())}`,

@@ -12,6 +12,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { nativeBlasStatus } from '../../lib/backend';
 import { courseNotebooks } from '../../lib/cli/course';
 import { formatSpan, renderTable, summarize, type ResultTable } from '../common';
 
@@ -71,12 +72,13 @@ interface CourseRun {
   tail: string;
 }
 
-function runCourseOnce(): Promise<CourseRun> {
+function runCourseOnce(env: NodeJS.ProcessEnv): Promise<CourseRun> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'metriclab-bench-course-'));
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'metriclab.js'), 'course', '--out', out], {
       cwd: ROOT,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -112,7 +114,19 @@ function runCourseOnce(): Promise<CourseRun> {
 const MiB = 2 ** 20;
 
 /**
- * Runs the quick course `repeats` times and returns row 6's table (no reference to compare with).
+ * The matrix-product paths to time: the native OpenBLAS path when it is built (the default), and
+ * XNNPACK inside wasm (METRICLAB_NATIVE=0, which the kernels inherit), so the row shows what it gains.
+ */
+function matmulPaths(): { name: string; env: NodeJS.ProcessEnv }[] {
+  const xnnpack = { name: 'XNNPACK (wasm)', env: { ...process.env, METRICLAB_NATIVE: '0' } };
+  const blas = nativeBlasStatus();
+  if (!blas.loaded) return [{ ...xnnpack, name: `XNNPACK (wasm; native path: ${blas.reason})` }];
+  return [{ name: `native OpenBLAS, ${blas.threads} thread`, env: { ...process.env } }, xnnpack];
+}
+
+/**
+ * Runs the quick course `repeats` times on each matrix-product path, interleaved, and returns
+ * row 6's table (no outside reference: the paths are compared with each other).
  *
  * @example
  * console.log(renderTable(await benchCourse({ repeats: 1 })));
@@ -126,6 +140,7 @@ export async function benchCourse({
     title: 'Row 6: the whole quick course (`node bin/metriclab.js course`)',
     header: [
       'notebooks',
+      'matrix products',
       'runs',
       'wall time (min / median / max)',
       'peak RSS, process tree',
@@ -138,24 +153,31 @@ export async function benchCourse({
     table.notes.push('skipped: dist/ is missing (npm run build first; `npm run bench` builds)');
     return table;
   }
-  const runs: CourseRun[] = [];
+  const paths = matmulPaths();
+  const runs = paths.map(() => [] as CourseRun[]);
   for (let i = 0; i < repeats; i++) {
-    const r = await runCourseOnce();
-    log(`course run ${i + 1}: ${r.seconds.toFixed(1)} s, exit ${r.code}, peak ${(r.peakTotal / MiB).toFixed(0)} MiB`);
-    runs.push(r);
+    for (const [k, p] of paths.entries()) {
+      const r = await runCourseOnce(p.env);
+      log(
+        `course run ${i + 1}, ${p.name}: ${r.seconds.toFixed(1)} s, exit ${r.code}, peak ${(r.peakTotal / MiB).toFixed(0)} MiB`,
+      );
+      runs[k].push(r);
+    }
   }
-  const t = summarize(runs.map((r) => r.seconds));
-  const peak = Math.max(...runs.map((r) => r.peakTotal));
-  const largest = Math.max(...runs.map((r) => r.peakLargest));
-  table.rows.push([
-    String(notebooks.length),
-    String(repeats),
-    formatSpan(t, 's'),
-    `${(peak / MiB).toFixed(0)} MiB (up to ${Math.max(...runs.map((r) => r.peakProcesses))} processes)`,
-    `${(largest / MiB).toFixed(0)} MiB`,
-  ]);
-  const failed = runs.filter((r) => r.code !== 0);
-  if (failed.length) table.notes.push(`${failed.length} run(s) exited non-zero; last lines: ${failed[0].tail}`);
+  for (const [k, p] of paths.entries()) {
+    const t = summarize(runs[k].map((r) => r.seconds));
+    table.rows.push([
+      String(notebooks.length),
+      p.name,
+      String(repeats),
+      formatSpan(t, 's'),
+      `${(Math.max(...runs[k].map((r) => r.peakTotal)) / MiB).toFixed(0)} MiB (up to ${Math.max(...runs[k].map((r) => r.peakProcesses))} processes)`,
+      `${(Math.max(...runs[k].map((r) => r.peakLargest)) / MiB).toFixed(0)} MiB`,
+    ]);
+    const failed = runs[k].filter((r) => r.code !== 0);
+    if (failed.length)
+      table.notes.push(`${p.name}: ${failed.length} run(s) exited non-zero; last lines: ${failed[0].tail}`);
+  }
   if (notebooks.length === 0)
     table.notes.push('notebooks/ holds no NN-*.ipynb yet: this measures the CLI start and the empty site only');
   table.notes.push('RSS sampled from /proc every 100 ms over the CLI and every kernel it starts');

@@ -214,6 +214,11 @@ export async function benchTrain({
   }
   fs.rmSync(file, { force: true });
   table.notes.push(
+    'since 2026-12-05: the optional native path (OpenBLAS sgemm behind the wasm matmuls, native/), and the ' +
+      'mined-triplet loss in one JavaScript pass over the rows (lib/losses/fused-triplets.ts) on wasm and cpu; ' +
+      'the XNNPACK row is the same code with the native path off (METRICLAB_NATIVE=0)',
+  );
+  table.notes.push(
     "with the library's kernels (lib/backend): wasm BatchMatMul without tfjs's slow transposed path, wasm " +
       'Conv2DBackpropFilter as im2col + matmul, cpu UnsortedSegmentSum in one pass; before them (2026-11-28 ' +
       'run) the medians were MLP wasm 111 ms, MLP cpu 3340 ms, CNN wasm 2831 ms (bench/train/PROFILE.md)',
