@@ -9,6 +9,7 @@
  */
 export * from './backend/select';
 export { isGpuBackend, profileFor, type CourseProfile } from './backend/profile';
+export { nativeBlasStatus, setNativeBlasEnabled, type NativeBlasStatus } from './backend/native-blas';
 export {
   describeAdapter,
   isSoftwareAdapter,
