@@ -6,6 +6,7 @@
 import * as tf from '../tf';
 import { isPairIndices, type LabelsLike, type LossResult, type MetricLoss, type MinedIndices } from '../types';
 import { checkEmbeddings, checkOneOf, fail, finiteCheckNeeded, labelsToArray } from '../validate';
+import { markedGrid } from '../miners/pair-grid';
 import { reduce, type Reduction } from '../reducers';
 import { resolveCandidates, type Candidates, type Reference } from './reference';
 
@@ -136,6 +137,18 @@ export abstract class BaseMetricLoss implements MetricLoss {
 
 /** Checks mined indices: equal lengths, anchors inside the batch, the others inside the candidates. */
 function checkMined(fn: string, mined: MinedIndices, n: number, m: number): void {
+  const grid = markedGrid(mined);
+  if (grid) {
+    // A library miner's grid is valid by construction; only its shape can be of another batch.
+    if (grid.n !== n || grid.m !== m)
+      fail(
+        fn,
+        'mined',
+        `come from this batch (${n} anchors x ${m} candidates)`,
+        `pairs mined from ${grid.n} x ${grid.m}`,
+      );
+    return;
+  }
   const groups: [string, Int32Array][] = isPairIndices(mined)
     ? [
         ['mined.a1', mined.a1],

@@ -10,6 +10,7 @@ import type { Distance } from '../distances';
 import { forEachCandidate as visitCandidates, resolveCandidates, type Reference } from '../losses/reference';
 import type { LabelsLike, Miner, MinerResult, MinerStats, PairIndices, TripletIndices } from '../types';
 import { checkEmbeddings, finiteCheckNeeded, labelsToArray } from '../validate';
+import { KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks } from './pair-grid';
 
 /**
  * What `mineFrom` sees: the [N, M] matrix of anchors against candidates (row-major), both label
@@ -218,49 +219,6 @@ export function extremes(input: MinerInput): {
   return { hardPos, hardNeg };
 }
 
-/** Marks of an [N, M] pair grid for pairsFromMarks: 0 not kept. */
-export const KEEP_POSITIVE = 1;
-export const KEEP_NEGATIVE = 2;
-
-/**
- * The pairs marked in an [N, M] grid (row-major, KEEP_POSITIVE / KEEP_NEGATIVE), as PairIndices
- * in row order. Counting first gives arrays of the exact size: a miner that keeps a million pairs
- * (multi-similarity at B = 1024) pays for neither growth nor a push per index.
- *
- * @example
- * const marks = Uint8Array.from([0, KEEP_POSITIVE, KEEP_NEGATIVE, 0]); // 2 x 2
- * pairsFromMarks(marks, 2, 2, 2); // a1 [0], p [1]; a2 [1], n [0]
- */
-export function pairsFromMarks(marks: Uint8Array, n: number, m: number, candidates: number): MinerResult {
-  let positives = 0;
-  let negatives = 0;
-  for (let e = 0; e < n * m; e++) {
-    if (marks[e] === KEEP_POSITIVE) positives++;
-    else if (marks[e] === KEEP_NEGATIVE) negatives++;
-  }
-  const out = {
-    a1: new Int32Array(positives),
-    p: new Int32Array(positives),
-    a2: new Int32Array(negatives),
-    n: new Int32Array(negatives),
-  };
-  let kp = 0;
-  let kn = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      const mark = marks[i * m + j];
-      if (mark === KEEP_POSITIVE) {
-        out.a1[kp] = i;
-        out.p[kp++] = j;
-      } else if (mark === KEEP_NEGATIVE) {
-        out.a2[kn] = i;
-        out.n[kn++] = j;
-      }
-    }
-  }
-  return { ...out, stats: { mined: positives + negatives, candidates } };
-}
-
 /**
  * The (anchor, candidate) pairs whose `keep(i, j, d, positive)` is true, as PairIndices.
  *
@@ -273,12 +231,14 @@ export function filterPairs(
 ): MinerResult {
   const { mat, labels, refLabels, n, m, self } = input;
   const marks = new Uint8Array(n * m);
+  // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
+  const [keepPositive, keepNegative] = [KEEP_POSITIVE, KEEP_NEGATIVE];
   // forEachCandidate's rule in plain loops: it runs on every training step, over N·M pairs.
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       if (j === self[i]) continue;
       const positive = labels[i] === refLabels[j];
-      if (keep(i, j, mat[i * m + j], positive)) marks[i * m + j] = positive ? KEEP_POSITIVE : KEEP_NEGATIVE;
+      if (keep(i, j, mat[i * m + j], positive)) marks[i * m + j] = positive ? keepPositive : keepNegative;
     }
   }
   return pairsFromMarks(marks, n, m, countPairs(input));

@@ -2,7 +2,8 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
-import { BaseMiner, countPairs, extremes, KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks, type MinerInput } from './base';
+import { BaseMiner, countPairs, extremes, type MinerInput } from './base';
+import { KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks } from './pair-grid';
 
 export interface MultiSimilarityMinerOptions {
   /** A pair is kept when it is within ε of violating the other kind's extreme (default 0.1). */
@@ -18,9 +19,6 @@ export const MULTI_SIMILARITY_MINER_OPTIONS: OptionKinds<MultiSimilarityMinerOpt
 };
 
 class MultiSimilarityMiner extends BaseMiner {
-  /** The pair grid's marks, reused from call to call (a fresh megabyte per step costs page faults). */
-  private marks = new Uint8Array(0);
-
   constructor(readonly options: Resolved<MultiSimilarityMinerOptions>) {
     super('multiSimilarity', options.distance);
   }
@@ -30,8 +28,8 @@ class MultiSimilarityMiner extends BaseMiner {
     const { hardPos, hardNeg } = extremes(input);
     const sign = this.distance.isInverted ? -1 : 1; // marginOf(x, y) = sign (x - y)
     const epsilon = this.options.epsilon;
-    if (this.marks.length < n * m) this.marks = new Uint8Array(n * m);
-    const marks = this.marks.subarray(0, n * m).fill(0);
+    // A fresh grid per call: the result keeps it (pair-grid.ts), so it cannot be reused.
+    const marks = new Uint8Array(n * m);
     // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
     const [keepPositive, keepNegative] = [KEEP_POSITIVE, KEEP_NEGATIVE];
     // filterPairs' loop with the test inlined (a closure call per pair cost as much as the rest).
