@@ -196,7 +196,7 @@ function header(info: BackendInfo, installLog: string[], seconds: number): strin
     `- Date: ${new Date().toISOString()} (whole run ${(seconds / 60).toFixed(1)} min)`,
     `- Machine: ${m.cpu}, ${m.cores} logical cores, ${m.memoryGiB} GiB memory, ${m.os}`,
     `- Backend: ${info.backend} (${info.reason}); wasm SIMD ${info.simd ?? 'n/a'}, threads ${info.threads ?? 'n/a'}`,
-    `- Matrix products on wasm: ${blas.loaded ? `native OpenBLAS sgemm (${blas.config}), ${blas.threads} thread` : `XNNPACK inside wasm (native path ${blas.reason})`}; rows 1 and 6 also time the other path`,
+    `- Matrix products on wasm: ${blas.loaded ? `native OpenBLAS sgemm (${blas.config}), ${blas.threads} thread` : `XNNPACK inside wasm (native path ${blas.reason})`}; row 1 also times the other path (the course notebooks turn the native path off)`,
     `- Versions: node ${process.versions.node}, tfjs-core ${tf.version['tfjs-core']}, ` +
       `torch ${v(py.torch)}, faiss ${v(py.faiss)}, numpy ${v(py.numpy)}, scikit-learn ${v(py.sklearn)}, ` +
       `nbconvert ${v(nbconvertVersion())}`,
