@@ -116,13 +116,11 @@ const MiB = 2 ** 20;
 /**
  * The matrix-product path the course runs on: XNNPACK inside wasm, always. Every notebook turns
  * the native OpenBLAS path off in its first cell (its last bits depend on the CPU, and the course's
- * checks must see the same numbers on every machine), so timing the course "on the native path"
- * would time XNNPACK twice; row 1 compares the two paths.
+ * checks must see the same numbers on every machine); row 1 compares the two paths.
  */
-function matmulPaths(): { name: string; env: NodeJS.ProcessEnv }[] {
+function coursePath(): string {
   const blas = nativeBlasStatus();
-  const why = blas.loaded ? 'the notebooks turn the built native path off' : `native path: ${blas.reason}`;
-  return [{ name: `XNNPACK (wasm; ${why})`, env: { ...process.env, METRICLAB_NATIVE: '0' } }];
+  return `XNNPACK (wasm; ${blas.loaded ? 'the notebooks turn the built native path off' : `native path: ${blas.reason}`})`;
 }
 
 /**
@@ -154,31 +152,26 @@ export async function benchCourse({
     table.notes.push('skipped: dist/ is missing (npm run build first; `npm run bench` builds)');
     return table;
   }
-  const paths = matmulPaths();
-  const runs = paths.map(() => [] as CourseRun[]);
+  const name = coursePath();
+  const runs: CourseRun[] = [];
   for (let i = 0; i < repeats; i++) {
-    for (const [k, p] of paths.entries()) {
-      const r = await runCourseOnce(p.env);
-      log(
-        `course run ${i + 1}, ${p.name}: ${r.seconds.toFixed(1)} s, exit ${r.code}, peak ${(r.peakTotal / MiB).toFixed(0)} MiB`,
-      );
-      runs[k].push(r);
-    }
+    // METRICLAB_NATIVE=0 as well, so the CLI process itself does not load the native module.
+    const r = await runCourseOnce({ ...process.env, METRICLAB_NATIVE: '0' });
+    log(
+      `course run ${i + 1}, ${name}: ${r.seconds.toFixed(1)} s, exit ${r.code}, peak ${(r.peakTotal / MiB).toFixed(0)} MiB`,
+    );
+    runs.push(r);
   }
-  for (const [k, p] of paths.entries()) {
-    const t = summarize(runs[k].map((r) => r.seconds));
-    table.rows.push([
-      String(notebooks.length),
-      p.name,
-      String(repeats),
-      formatSpan(t, 's'),
-      `${(Math.max(...runs[k].map((r) => r.peakTotal)) / MiB).toFixed(0)} MiB (up to ${Math.max(...runs[k].map((r) => r.peakProcesses))} processes)`,
-      `${(Math.max(...runs[k].map((r) => r.peakLargest)) / MiB).toFixed(0)} MiB`,
-    ]);
-    const failed = runs[k].filter((r) => r.code !== 0);
-    if (failed.length)
-      table.notes.push(`${p.name}: ${failed.length} run(s) exited non-zero; last lines: ${failed[0].tail}`);
-  }
+  table.rows.push([
+    String(notebooks.length),
+    name,
+    String(repeats),
+    formatSpan(summarize(runs.map((r) => r.seconds)), 's'),
+    `${(Math.max(...runs.map((r) => r.peakTotal)) / MiB).toFixed(0)} MiB (up to ${Math.max(...runs.map((r) => r.peakProcesses))} processes)`,
+    `${(Math.max(...runs.map((r) => r.peakLargest)) / MiB).toFixed(0)} MiB`,
+  ]);
+  const failed = runs.filter((r) => r.code !== 0);
+  if (failed.length) table.notes.push(`${failed.length} run(s) exited non-zero; last lines: ${failed[0].tail}`);
   if (notebooks.length === 0)
     table.notes.push('notebooks/ holds no NN-*.ipynb yet: this measures the CLI start and the empty site only');
   table.notes.push('RSS sampled from /proc every 100 ms over the CLI and every kernel it starts');

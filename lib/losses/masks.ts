@@ -7,7 +7,7 @@
 import * as tf from '../tf';
 import type { Distance } from '../distances';
 import { isPairIndices, type MinedIndices, type PairIndices, type TripletIndices } from '../types';
-import { KEEP_NEGATIVE, KEEP_POSITIVE, markedGrid } from '../miners/pair-grid';
+import { fillPairWeights, markedGrid } from '../miners/pair-grid';
 import type { LossInput } from './base';
 import { forEachCandidate, type Candidates } from './reference';
 
@@ -61,14 +61,7 @@ export function pairWeights(
   const neg = into?.neg ?? new Float32Array(n * m);
   const grid = mined && markedGrid(mined);
   if (grid) {
-    // A miner's grid (checked to be [n, m] by the loss), read in one pass.
-    const marks = grid.marks;
-    // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
-    const [keepPositive, keepNegative] = [KEEP_POSITIVE, KEEP_NEGATIVE];
-    for (let e = 0; e < n * m; e++) {
-      if (marks[e] === keepPositive) pos[e] = 1;
-      else if (marks[e] === keepNegative) neg[e] = 1;
-    }
+    fillPairWeights(grid, pos, neg); // a miner's grid, checked to be [n, m] by the loss
     return { pos, neg };
   }
   if (mined) {

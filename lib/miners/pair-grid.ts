@@ -69,6 +69,22 @@ export function markedGrid(mined: MinedIndices): MarkedGrid | undefined {
   return gridOf.get(mined);
 }
 
+/**
+ * Sets pos[e] = 1 where the grid keeps a positive pair and neg[e] = 1 where it keeps a negative
+ * (both zero-filled, of grid.n * grid.m): the pair weights a loss builds from mined indices.
+ *
+ * @example
+ * const grid = { marks: Uint8Array.from([KEEP_POSITIVE, KEEP_NEGATIVE]), n: 1, m: 2 };
+ * const [pos, neg] = [new Float32Array(2), new Float32Array(2)];
+ * fillPairWeights(grid, pos, neg); // pos [1, 0], neg [0, 1]
+ */
+export function fillPairWeights({ marks, n, m }: MarkedGrid, pos: Float32Array, neg: Float32Array): void {
+  for (let e = 0; e < n * m; e++) {
+    if (marks[e] === KEEP_POSITIVE) pos[e] = 1;
+    else if (marks[e] === KEEP_NEGATIVE) neg[e] = 1;
+  }
+}
+
 /** The marked pairs as index arrays of the exact size (counted first: no growth, no push). */
 function indexArrays(marks: Uint8Array, n: number, m: number, positives: number, negatives: number): PairIndices {
   const out = {

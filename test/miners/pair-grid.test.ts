@@ -15,6 +15,16 @@ import type { PairIndices } from '../../lib/types';
 
 const clone = (p: PairIndices): PairIndices => ({ a1: p.a1.slice(), p: p.p.slice(), a2: p.a2.slice(), n: p.n.slice() });
 
+/** Seeded normal embeddings [n, dim] with labels i % classes. */
+function randomBatch(seed: number, n: number, dim: number, classes: number): { e: tf.Tensor2D; labels: number[] } {
+  const rng = new Random(seed);
+  const e = tf.tensor2d(
+    Array.from({ length: n * dim }, () => rng.normal()),
+    [n, dim],
+  );
+  return { e, labels: Array.from({ length: n }, (_, i) => i % classes) };
+}
+
 describe('mined pairs as a grid', () => {
   before(ready);
 
@@ -37,13 +47,8 @@ describe('mined pairs as a grid', () => {
   });
 
   it('the weights from the grid equal the weights from its index arrays, for every pair miner kept that way', () => {
-    const rng = new Random(3);
-    const n = 48;
-    const labels = Int32Array.from({ length: n }, (_, i) => i % 12);
-    const e = tf.tensor2d(
-      Array.from({ length: n * 8 }, () => rng.normal()),
-      [n, 8],
-    );
+    const batch = randomBatch(3, 48, 8, 12);
+    const [e, labels] = [batch.e, Int32Array.from(batch.labels)];
     for (const miner of [miners.multiSimilarity(), miners.pairMargin()]) {
       const mined = miner.mine(e, labels);
       assert.ok(markedGrid(mined), `${miner.name} keeps its grid`);
@@ -59,13 +64,8 @@ describe('mined pairs as a grid', () => {
   });
 
   it('a loss sees the caller’s changes to the index arrays, and gives the same value as plain indices', () => {
-    const rng = new Random(5);
     const n = 32;
-    const labels = Array.from({ length: n }, (_, i) => i % 8);
-    const e = tf.tensor2d(
-      Array.from({ length: n * 8 }, () => rng.normal()),
-      [n, 8],
-    );
+    const { e, labels } = randomBatch(5, n, 8, 8);
     const loss = losses.multiSimilarity();
     const value = (m: Parameters<typeof loss.compute>[2]): number =>
       tf.tidy(() => loss.compute(e, labels, m).loss.dataSync()[0]);
@@ -84,13 +84,8 @@ describe('mined pairs as a grid', () => {
   });
 
   it('a loss refuses a grid mined from a batch of another size, naming the argument', () => {
-    const rng = new Random(7);
-    const big = tf.tensor2d(
-      Array.from({ length: 16 * 4 }, () => rng.normal()),
-      [16, 4],
-    );
+    const { e: big, labels } = randomBatch(7, 16, 4, 4);
     const small = tf.slice(big, [0, 0], [8, 4]);
-    const labels = Array.from({ length: 16 }, (_, i) => i % 4);
     const mined = miners.multiSimilarity().mine(big, labels);
     assert.throws(
       () => losses.multiSimilarity().compute(small, labels.slice(0, 8), mined),
@@ -100,12 +95,7 @@ describe('mined pairs as a grid', () => {
   });
 
   it('mining and a loss on the grid leave no tensor behind', () => {
-    const rng = new Random(9);
-    const e = tf.tensor2d(
-      Array.from({ length: 24 * 4 }, () => rng.normal()),
-      [24, 4],
-    );
-    const labels = Array.from({ length: 24 }, (_, i) => i % 6);
+    const { e, labels } = randomBatch(9, 24, 4, 6);
     const before = tf.memory().numTensors;
     const mined = miners.multiSimilarity().mine(e, labels);
     tf.tidy(() => {
