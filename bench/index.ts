@@ -89,13 +89,13 @@ const SECTIONS: Section[] = [
   {
     row: 1,
     title: 'Row 1: training step',
-    run: async (quick) => renderTable(await benchTrain({ repeats: quick ? 2 : 8, log: progress })),
+    run: async (quick) => renderTable(await benchTrain({ repeats: quick ? 5 : 60, log: progress })),
   },
   scriptSection(
     2,
     'Row 2: losses + miners, forward + backward, vs PyTorch (bench/losses)',
     'bench/losses/bench.ts',
-    (quick) => ['--repeats', quick ? '2' : '5'],
+    (quick) => ['--repeats', quick ? '2' : '20'],
     300_000,
   ),
   scriptSection(

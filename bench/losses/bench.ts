@@ -19,6 +19,8 @@ const D = 128;
 const SIZES = [256, 1024];
 const argIndex = process.argv.indexOf('--repeats');
 const REPEATS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 5;
+/** Untimed runs first, as many in bench_torch.py: V8 compiles the fused passes' loops in them. */
+const WARMUP = 3;
 
 type Step = (e: tf.Tensor2D, labels: number[]) => void;
 
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     );
     const labels = Array.from({ length: n }, (_, i) => i % (n / 4)); // PK batches, K = 4
     for (const [name, run] of Object.entries(CASES)) {
-      run(e, labels); // warm-up
+      for (let w = 0; w < WARMUP; w++) run(e, labels);
       const times: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
         const t = performance.now();

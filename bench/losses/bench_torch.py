@@ -98,7 +98,8 @@ def main():
                 fn(x, labels).backward()
                 return x.grad
 
-            step()
+            for _ in range(3):  # warm-up, as bench.ts
+                step()
             ts = []
             for _ in range(repeats):
                 t = time.perf_counter()

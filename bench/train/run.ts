@@ -111,12 +111,20 @@ function pathLabel(backend: Backend): string {
 }
 
 /**
+ * Warm-up steps per model, the same for ours and for PyTorch. The MLP's first steps are slower
+ * while V8 compiles the step's loops and wasm memory grows: with one warm-up step the 2026-12-05
+ * run's median (17.5 ms over 8 steps) was 1.8× the steady state of the same build (9.8 ms over 60).
+ */
+const WARMUP: Record<ModelKind, number> = { mlp: 10, cnn: 1 };
+
+/**
  * Warm-up and timed steps per case (the first step, whose loss is reported, is one more warm-up).
  * Steps that take up to a second (the CNN; anything on the pure-JS cpu backend) get fewer.
  */
 function repeatsFor(kind: ModelKind, backend: Backend, repeats: number) {
-  if (backend !== 'cpu') return kind === 'cnn' ? { warmup: 0, repeats: Math.min(repeats, 3) } : { warmup: 1, repeats };
-  return { warmup: 0, repeats: Math.min(repeats, 3) };
+  if (backend === 'cpu' || kind === 'cnn')
+    return { warmup: backend === 'cpu' ? 0 : WARMUP.cnn, repeats: Math.min(repeats, 3) };
+  return { warmup: WARMUP.mlp, repeats };
 }
 
 interface Measured {
@@ -189,7 +197,7 @@ export async function benchTrain({
   for (const kind of models) {
     const ref = runPython<{ step_s: number[]; threads: number; first_loss: number }>(
       path.join(__dirname, 'reference.py'),
-      [file, kind, '3', String(repeats)],
+      [file, kind, String(WARMUP[kind] + 1), String(kind === 'cnn' ? Math.min(repeats, 3) : repeats)],
     );
     if (ref.ok) threads = ref.value.threads;
     const refTiming = ref.ok ? summarize(ref.value.step_s) : null;

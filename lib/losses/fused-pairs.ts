@@ -100,39 +100,14 @@ export function fusedPairLoss(distance: Distance, input: LossInput, pass: PairPa
     const g = gramReader.read(gram);
     gram.dispose();
     const euclidean = kind.base === 'euclidean';
-    // Distances as the tfjs form computes them: |x_i|² + |x_j|² - 2 x_i·x_j in float32, then
-    // relu (squared) or a sqrt whose gradient is 0 below 1e-12.
     const d = scratch.get('d', n * n);
-    if (euclidean) {
-      for (let i = 0; i < n; i++) {
-        const ni = g[i * n + i];
-        for (let j = 0; j < n; j++) {
-          const sq = Math.fround(Math.fround(ni + g[j * n + j]) - Math.fround(2 * g[i * n + j]));
-          const clamped = sq > 0 ? sq : 0;
-          d[i * n + j] = kind.squared ? clamped : Math.sqrt(clamped);
-        }
-      }
-    } else d.set(g);
+    if (euclidean) euclideanFromGram(g, n, kind.squared, d);
+    else d.set(g);
     const grad = scratch.get('grad', n * n);
     const { loss: value, ...reducedCounts } = pass(d, n, grad);
     counts = reducedCounts;
-    // dL/dG in place of dL/dd and, for euclidean, the weight of each row's own norm |x_i|² = G_ii.
     const rowWeight = scratch.get('rowWeight', n);
-    if (euclidean) {
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const e = i * n + j;
-          const gij = grad[e];
-          if (gij === 0) continue;
-          const dij = d[e];
-          // dsq: relu passes where sq > 0; d(sqrt(sq))/dsq = 1 / (2 d), zero where sq <= 1e-12.
-          const gsq = kind.squared ? (dij > 0 ? gij : 0) : dij * dij > SQRT_EPS ? gij / (2 * dij) : 0;
-          rowWeight[i] += 2 * gsq;
-          rowWeight[j] += 2 * gsq;
-          grad[e] = -2 * gsq;
-        }
-      }
-    }
+    if (euclidean) gramGradient(grad, d, n, kind.squared, rowWeight);
     // The cpu backend keeps the array it is given: a scratch array must not become a tensor's data.
     const own = (a: Float32Array): Float32Array => (tf.getBackend() === 'cpu' ? a.slice() : a);
     save([rows, tf.tensor2d(own(grad), [n, n]), tf.tensor2d(own(rowWeight), [n, 1])]);
@@ -148,6 +123,54 @@ export function fusedPairLoss(distance: Distance, input: LossInput, pass: PairPa
   });
   const loss = lossOf(x) as tf.Scalar;
   return { groups: [], reduced: { loss, counts: counts as unknown as ReducedCounts } };
+}
+
+/*
+ * The hot loops below live in small functions of their own, as do the passes' loops: a loop
+ * inside a longer function is compiled on the fly (on-stack replacement) before the code after it
+ * has run, V8 then throws that code away on reaching the rest, and at N = 1024 every call paid for
+ * it again (the rest of the function, its million-entry loops included, ran in the interpreter).
+ */
+
+/**
+ * Distances as the tfjs form computes them from the Gram matrix: |x_i|² + |x_j|² - 2 x_i·x_j in
+ * float32, then relu (squared) or a sqrt.
+ */
+function euclideanFromGram(g: Float32Array, n: number, squared: boolean, d: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    const ni = g[i * n + i];
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const sq = Math.fround(Math.fround(ni + g[j * n + j]) - Math.fround(2 * g[row + j]));
+      const clamped = sq > 0 ? sq : 0;
+      d[row + j] = squared ? clamped : Math.sqrt(clamped);
+    }
+  }
+}
+
+/**
+ * dL/dG in place of dL/dd in `grad`, and in `rowWeight` (zeros on entry) the weight of each row's
+ * own norm |x_i|² = G_ii, for euclidean distances `d` made by euclideanFromGram.
+ */
+function gramGradient(grad: Float32Array, d: Float32Array, n: number, squared: boolean, rowWeight: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const e = i * n + j;
+      const gij = grad[e];
+      if (gij === 0) continue;
+      const dij = d[e];
+      // dsq: relu passes where sq > 0; d(sqrt(sq))/dsq = 1 / (2 d), zero where sq <= 1e-12.
+      const gsq = squared ? (dij > 0 ? gij : 0) : dij * dij > SQRT_EPS ? gij / (2 * dij) : 0;
+      rowWeight[i] += 2 * gsq;
+      rowWeight[j] += 2 * gsq;
+      grad[e] = -2 * gsq;
+    }
+  }
+}
+
+/** Divides the non-zero entries of `grad` by `div` (a pass's reduction, once its counts are known). */
+export function divideNonZero(grad: Float32Array, length: number, div: number): void {
+  for (let e = 0; e < length; e++) if (grad[e] !== 0) grad[e] /= div;
 }
 
 /** The divisor of a reduction over `terms` terms of which `active` are > 0 (as lib/reducers.ts). */

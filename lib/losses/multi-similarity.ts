@@ -3,7 +3,7 @@ import { distances, type Distance } from '../distances';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkNumber } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
-import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
+import { divideNonZero, divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
 import { pairMatrix, pairStats } from './masks';
 import { maskedLogSumExp } from './ops';
 
@@ -76,7 +76,7 @@ class MultiSimilarityLoss extends BaseMetricLoss {
     const div = divisor(this.reduction, n, active);
     let total = 0;
     for (let i = 0; i < n; i++) total += perAnchor[i];
-    for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
+    divideNonZero(grad, n * n, div);
     return {
       loss: total / div,
       terms: n,

@@ -4,7 +4,7 @@ import type { LossResult, TripletIndices } from '../types';
 import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../options';
 import { checkEmbeddings, checkNumber, fail } from '../validate';
 import { BaseMetricLoss, LOSS_REDUCTIONS, type LossInput, type LossParts, type LossReduction } from './base';
-import { divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
+import { divideNonZero, divisor, fusable, fusedPairLoss, fusedPairWeights, type PassResult } from './fused-pairs';
 import { fusedMinedTriplets, type TripletTerm } from './fused-triplets';
 import { candidateDistances, negativeMask, positivesByAnchor, toTriplets } from './masks';
 import { pickPairs } from './ops';
@@ -101,7 +101,10 @@ export class TripletMarginLoss extends BaseMetricLoss {
     let total = 0;
     let terms = 0;
     let active = 0;
-    let [positiveSum, positiveCount, negativeSum, negativeCount] = [0, 0, 0, 0];
+    let positiveSum = 0;
+    let positiveCount = 0;
+    let negativeSum = 0;
+    let negativeCount = 0;
     // Per anchor, its negatives' columns and signed distances packed, and their gradient summed
     // there before one scatter: the inner loop over (positive, negative) stays tight.
     const negatives = new Int32Array(n);
@@ -153,7 +156,7 @@ export class TripletMarginLoss extends BaseMetricLoss {
       for (let t = 0; t < count; t++) grad[row + negatives[t]] += negGrad[t] * sign;
     }
     const div = divisor(this.reduction, terms, active);
-    for (let e = 0; e < n * n; e++) if (grad[e] !== 0) grad[e] /= div;
+    divideNonZero(grad, n * n, div);
     return { loss: total / div, terms, active, positiveSum, positiveCount, negativeSum, negativeCount };
   }
 
