@@ -3,7 +3,7 @@ import { checkOptions, withDefaults, type OptionKinds, type Resolved } from '../
 import type { MinerResult } from '../types';
 import { checkNumber } from '../validate';
 import { BaseMiner, countPairs, extremes, type MinerInput } from './base';
-import { KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks } from './pair-grid';
+import { KEEP_NEGATIVE, KEEP_POSITIVE, pairsFromMarks, type MarkCounts } from './pair-grid';
 
 export interface MultiSimilarityMinerOptions {
   /** A pair is kept when it is within ε of violating the other kind's extreme (default 0.1). */
@@ -24,31 +24,56 @@ class MultiSimilarityMiner extends BaseMiner {
   }
 
   protected mineFrom(input: MinerInput): MinerResult {
-    const { mat, labels, refLabels, n, m, self } = input;
-    const { hardPos, hardNeg } = extremes(input);
+    const { n, m } = input;
     const sign = this.distance.isInverted ? -1 : 1; // marginOf(x, y) = sign (x - y)
-    const epsilon = this.options.epsilon;
     // A fresh grid per call: the result keeps it (pair-grid.ts), so it cannot be reused.
     const marks = new Uint8Array(n * m);
-    // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
-    const [keepPositive, keepNegative] = [KEEP_POSITIVE, KEEP_NEGATIVE];
-    // filterPairs' loop with the test inlined (a closure call per pair cost as much as the rest).
-    // A positive is kept when it is within ε of being farther than the closest negative, and a
-    // negative when it is within ε of being closer than the farthest positive.
-    for (let i = 0; i < n; i++) {
-      const row = i * m;
-      const closestNeg = hardNeg[i] >= 0 ? mat[row + hardNeg[i]] : NaN;
-      const farthestPos = hardPos[i] >= 0 ? mat[row + hardPos[i]] : NaN;
-      for (let j = 0; j < m; j++) {
-        if (j === self[i]) continue;
-        const d = mat[row + j];
-        if (labels[i] === refLabels[j]) {
-          if (sign * (d - closestNeg) > -epsilon) marks[row + j] = keepPositive; // false when NaN: no negative
-        } else if (sign * (farthestPos - d) > -epsilon) marks[row + j] = keepNegative;
+    const counts = markPairs(input, extremes(input), sign, this.options.epsilon, marks);
+    return pairsFromMarks(marks, n, m, countPairs(input), counts);
+  }
+}
+
+/**
+ * Marks the pairs the miner keeps: a positive when it is within ε of being farther than the
+ * anchor's closest negative, a negative when it is within ε of being closer than its farthest
+ * positive. filterPairs' loop with the test inlined (a closure call per pair cost as much as the
+ * rest), in a function of its own so that V8 compiles it whole (see losses/fused-pairs.ts).
+ * Returns how many of each kind it marked.
+ */
+function markPairs(
+  { mat, labels, refLabels, n, m, self }: MinerInput,
+  { hardPos, hardNeg }: { hardPos: Int32Array; hardNeg: Int32Array },
+  sign: number,
+  epsilon: number,
+  marks: Uint8Array,
+): MarkCounts {
+  let positives = 0;
+  let negatives = 0;
+  // Local copies: an imported binding can compile to a getter call (tsx), once per pair.
+  const keepPositive = KEEP_POSITIVE;
+  const keepNegative = KEEP_NEGATIVE;
+  for (let i = 0; i < n; i++) {
+    const row = i * m;
+    const closestNeg = hardNeg[i] >= 0 ? mat[row + hardNeg[i]] : NaN;
+    const farthestPos = hardPos[i] >= 0 ? mat[row + hardPos[i]] : NaN;
+    const label = labels[i];
+    const own = self[i];
+    for (let j = 0; j < m; j++) {
+      if (j === own) continue;
+      const d = mat[row + j];
+      if (label === refLabels[j]) {
+        // false when NaN: no negative
+        if (sign * (d - closestNeg) > -epsilon) {
+          marks[row + j] = keepPositive;
+          positives++;
+        }
+      } else if (sign * (farthestPos - d) > -epsilon) {
+        marks[row + j] = keepNegative;
+        negatives++;
       }
     }
-    return pairsFromMarks(marks, n, m, countPairs(input));
   }
+  return { positives, negatives };
 }
 
 /**

@@ -21,24 +21,33 @@ export interface MarkedGrid {
   m: number;
 }
 
+/** How many positive and negative pairs a grid marks. */
+export interface MarkCounts {
+  positives: number;
+  negatives: number;
+}
+
 const gridOf = new WeakMap<object, MarkedGrid>();
 
 /**
  * The pairs marked in an [N, M] grid, as a MinerResult whose a1, p, a2, n (in row order) are built
- * on first read. The result owns `marks`: the miner must not reuse that array.
+ * on first read. The result owns `marks`: the miner must not reuse that array. `counts`: how many
+ * of each kind the grid marks, when the miner counted them while marking (they are counted here
+ * otherwise).
  *
  * @example
  * const marks = Uint8Array.from([0, KEEP_POSITIVE, KEEP_NEGATIVE, 0]); // 2 x 2
  * const pairs = pairsFromMarks(marks, 2, 2, 2); // a1 [0], p [1]; a2 [1], n [0]
  * markedGrid(pairs); // { marks, n: 2, m: 2 }, until pairs.a1 (or p, a2, n) is read
  */
-export function pairsFromMarks(marks: Uint8Array, n: number, m: number, candidates: number): MinerResult {
-  let positives = 0;
-  let negatives = 0;
-  for (let e = 0; e < n * m; e++) {
-    if (marks[e] === KEEP_POSITIVE) positives++;
-    else if (marks[e] === KEEP_NEGATIVE) negatives++;
-  }
+export function pairsFromMarks(
+  marks: Uint8Array,
+  n: number,
+  m: number,
+  candidates: number,
+  counts: MarkCounts = countMarks(marks, n * m),
+): MinerResult {
+  const { positives, negatives } = counts;
   let indices: PairIndices | null = null;
   const read = (): PairIndices => {
     if (!indices) {
@@ -53,6 +62,21 @@ export function pairsFromMarks(marks: Uint8Array, n: number, m: number, candidat
   }
   gridOf.set(result, { marks, n, m });
   return result;
+}
+
+/**
+ * How many pairs the grid keeps of each kind. A function of its own: as the last loop of
+ * pairsFromMarks, V8 compiled it on the fly and threw the code away on reaching the rest, twice
+ * per call (see losses/fused-pairs.ts).
+ */
+function countMarks(marks: Uint8Array, length: number): MarkCounts {
+  let positives = 0;
+  let negatives = 0;
+  for (let e = 0; e < length; e++) {
+    if (marks[e] === KEEP_POSITIVE) positives++;
+    else if (marks[e] === KEEP_NEGATIVE) negatives++;
+  }
+  return { positives, negatives };
 }
 
 /**

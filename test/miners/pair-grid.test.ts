@@ -53,8 +53,11 @@ describe('mined pairs as a grid', () => {
       const mined = miner.mine(e, labels);
       assert.ok(markedGrid(mined), `${miner.name} keeps its grid`);
       const fromGrid = pairWeights(labels, undefined, mined);
-      const fromIndices = pairWeights(labels, undefined, clone(mined as PairIndices));
+      const indices = clone(mined as PairIndices);
+      const fromIndices = pairWeights(labels, undefined, indices);
       assert.deepEqual(fromGrid, fromIndices, miner.name);
+      // multiSimilarity counts while marking: its count must be the grid's.
+      assert.equal(mined.stats.mined, indices.a1.length + indices.a2.length, `${miner.name}: mined count`);
       assert.ok(
         fromGrid.neg.some((w) => w > 0),
         `${miner.name}: a test with no kept pair would prove nothing`,
