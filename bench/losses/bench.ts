@@ -19,7 +19,7 @@ const D = 128;
 const SIZES = [256, 1024];
 const argIndex = process.argv.indexOf('--repeats');
 const REPEATS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 5;
-/** Untimed runs first, as many in bench_torch.py: V8 compiles the fused passes' loops in them. */
+/** Untimed runs first (bench_torch.py is given the same count): V8 compiles the fused passes' loops in them. */
 const WARMUP = 3;
 
 type Step = (e: tf.Tensor2D, labels: number[]) => void;
@@ -74,9 +74,13 @@ async function main(): Promise<void> {
   }
   // Debian's python3-torch lives with the system interpreter (a pyenv python3 on PATH may lack it).
   const python = process.env.PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-  const py = spawnSync(python, [path.join(__dirname, 'bench_torch.py'), String(REPEATS), ...SIZES.map(String)], {
-    encoding: 'utf8',
-  });
+  const py = spawnSync(
+    python,
+    [path.join(__dirname, 'bench_torch.py'), String(REPEATS), String(WARMUP), ...SIZES.map(String)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (py.status !== 0) {
     console.error(`bench_torch.py failed (${python}): ${py.stderr}`);
     process.exitCode = 1;

@@ -1,6 +1,6 @@
 """The same loss + miner steps as bench.ts, in PyTorch (CPU), printed as JSON for bench.ts.
 
-Usage: python3 bench_torch.py REPEATS SIZE...
+Usage: python3 bench_torch.py REPEATS WARMUP SIZE...
 """
 import json
 import statistics
@@ -86,7 +86,8 @@ CASES = {
 
 def main():
     repeats = int(sys.argv[1])
-    sizes = [int(s) for s in sys.argv[2:]]
+    warmup = int(sys.argv[2])
+    sizes = [int(s) for s in sys.argv[3:]]
     torch.manual_seed(0)
     times = {}
     for n in sizes:
@@ -98,7 +99,7 @@ def main():
                 fn(x, labels).backward()
                 return x.grad
 
-            for _ in range(3):  # warm-up, as bench.ts
+            for _ in range(warmup):
                 step()
             ts = []
             for _ in range(repeats):

@@ -195,9 +195,11 @@ export async function benchTrain({
   await switchTo('wasm');
   let threads = 0;
   for (const kind of models) {
+    // PyTorch gets the wasm plan: its first step, then the same warm-up and timed steps.
+    const plan = repeatsFor(kind, 'wasm', repeats);
     const ref = runPython<{ step_s: number[]; threads: number; first_loss: number }>(
       path.join(__dirname, 'reference.py'),
-      [file, kind, String(WARMUP[kind] + 1), String(kind === 'cnn' ? Math.min(repeats, 3) : repeats)],
+      [file, kind, String(plan.warmup + 1), String(plan.repeats)],
     );
     if (ref.ok) threads = ref.value.threads;
     const refTiming = ref.ok ? summarize(ref.value.step_s) : null;
